@@ -1,0 +1,194 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Baseten.Core.Json;
+
+namespace Baseten.Core.Http
+{
+    /// <summary>
+    /// The one HTTP core every cmdlet goes through: one pooled <see cref="HttpClient"/> for the process, the
+    /// key added per request (so one pool serves any key), JSON in and out, diagnostics, and every failure
+    /// turned into a <see cref="BasetenException"/>.
+    /// </summary>
+    public sealed class BasetenHttpClient : IDisposable
+    {
+        /// <summary>Larger answers are refused rather than read into memory (the API's are a few KB).</summary>
+        public const int MaxResponseBytes = 16 * 1024 * 1024;
+
+        private static readonly MediaTypeHeaderValue JsonContentType = new MediaTypeHeaderValue("application/json") { CharSet = "utf-8" };
+
+        private readonly HttpClient _http;
+
+        public BasetenHttpClient(string userAgent, HttpMessageHandler handler = null)
+        {
+            UserAgent = userAgent ?? throw new ArgumentNullException(nameof(userAgent));
+            _http = new HttpClient(handler ?? CreateDefaultHandler(), disposeHandler: true)
+            {
+                // Each request gets its own deadline from its connection (see SendAsync), so one client serves all.
+                Timeout = System.Threading.Timeout.InfiniteTimeSpan,
+            };
+        }
+
+        public string UserAgent { get; }
+
+        /// <summary>
+        /// Redirects are not followed: a redirect could carry the key to another host. The API does not redirect,
+        /// so a 3xx surfaces as an error naming where it pointed.
+        /// </summary>
+        public static HttpMessageHandler CreateDefaultHandler() => new HttpClientHandler
+        {
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+            UseProxy = true,
+        };
+
+        /// <summary>Sends one request and reads the answer as <typeparamref name="T"/>.</summary>
+        /// <param name="path">Relative to the base URI, already escaped (see <see cref="ApiPath"/>).</param>
+        /// <param name="body">Serialized as JSON when not null.</param>
+        public async Task<T> SendAsync<T>(BasetenConnection connection, HttpMethod method, string path, object body,
+            IHttpLog log, CancellationToken cancellationToken)
+        {
+            if (connection == null) throw new ArgumentNullException(nameof(connection));
+            log = log ?? NullHttpLog.Instance;
+            var uri = new Uri(connection.BaseUri, path);
+            var wirePath = uri.AbsolutePath.TrimStart('/');
+            var payload = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), BasetenJson.Options);
+
+            using (var request = BuildRequest(connection, method, uri, payload))
+            using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+            {
+                deadline.CancelAfter(connection.Timeout);
+                if (log.IsDebugEnabled) log.Debug(DescribeRequest(request, payload, connection.ApiKey));
+                var clock = Stopwatch.StartNew();
+                try
+                {
+                    using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false))
+                    {
+                        var content = await ReadCappedAsync(response, method.Method, wirePath, deadline.Token).ConfigureAwait(false);
+                        var status = (int)response.StatusCode;
+                        log.Verbose($"HTTP {method.Method} /{wirePath} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
+                        if (log.IsDebugEnabled) log.Debug(DescribeResponse(response, content, connection.ApiKey));
+                        if (status < 200 || status > 299) throw ApiError(response, content, method.Method, wirePath, connection.ApiKey);
+                        return Deserialize<T>(content, status, method.Method, wirePath, connection.ApiKey);
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    log.Verbose($"HTTP {method.Method} /{wirePath} cancelled after {clock.ElapsedMilliseconds} ms");
+                    throw;
+                }
+                catch (OperationCanceledException ex)
+                {
+                    log.Verbose($"HTTP {method.Method} /{wirePath} timed out after {clock.ElapsedMilliseconds} ms");
+                    throw new BasetenTimeoutException(connection.Timeout, method.Method, wirePath, ex);
+                }
+                catch (HttpRequestException ex)
+                {
+                    log.Verbose($"HTTP {method.Method} /{wirePath} failed after {clock.ElapsedMilliseconds} ms: no answer");
+                    throw new BasetenConnectionException(connection.BaseUri, method.Method, wirePath, ex);
+                }
+                catch (IOException ex)
+                {
+                    log.Verbose($"HTTP {method.Method} /{wirePath} failed after {clock.ElapsedMilliseconds} ms: connection lost");
+                    throw new BasetenConnectionException(connection.BaseUri, method.Method, wirePath, ex);
+                }
+            }
+        }
+
+        private HttpRequestMessage BuildRequest(BasetenConnection connection, HttpMethod method, Uri uri, byte[] payload)
+        {
+            var request = new HttpRequestMessage(method, uri);
+            // The scheme the create-environment page documents; the API also accepts Bearer.
+            request.Headers.Authorization = new AuthenticationHeaderValue("Api-Key", connection.ApiKey);
+            request.Headers.TryAddWithoutValidation("User-Agent", UserAgent);
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+            if (payload != null)
+            {
+                request.Content = new ByteArrayContent(payload);
+                request.Content.Headers.ContentType = JsonContentType;
+            }
+            return request;
+        }
+
+        private static async Task<byte[]> ReadCappedAsync(HttpResponseMessage response, string method, string path, CancellationToken token)
+        {
+            if (response.Content == null) return Array.Empty<byte>();
+            var declared = response.Content.Headers.ContentLength;
+            if (declared > MaxResponseBytes) throw TooLarge((int)response.StatusCode, method, path);
+            using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
+            using (var buffer = new MemoryStream(declared.HasValue ? (int)declared.Value : 4096))
+            {
+                var chunk = new byte[16384];
+                int read;
+                while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false)) > 0)
+                {
+                    if (buffer.Length + read > MaxResponseBytes) throw TooLarge((int)response.StatusCode, method, path);
+                    buffer.Write(chunk, 0, read);
+                }
+                return buffer.ToArray();
+            }
+        }
+
+        private static BasetenResponseException TooLarge(int status, string method, string path) =>
+            new BasetenResponseException($"the body is larger than {MaxResponseBytes / (1024 * 1024)} MB, so it was not read.", status, null, method, path);
+
+        private static BasetenApiException ApiError(HttpResponseMessage response, byte[] content, string method, string path, string apiKey)
+        {
+            var body = SecretRedactor.Redact(Encoding.UTF8.GetString(content), apiKey);
+            var message = ApiErrorMessage.Extract(body);
+            var status = (int)response.StatusCode;
+            if (status >= 300 && status < 400 && response.Headers.Location != null)
+                message = $"redirected to {response.Headers.Location}; redirects are not followed so the API key cannot reach another host.";
+            var requestId = new[] { "x-request-id", "x-baseten-request-id", "request-id" }
+                .Select(name => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null)
+                .FirstOrDefault(value => value != null);
+            return new BasetenApiException(status, response.ReasonPhrase, message, body, method, path, requestId);
+        }
+
+        private static T Deserialize<T>(byte[] content, int status, string method, string path, string apiKey)
+        {
+            if (content.Length == 0) throw new BasetenResponseException("the body is empty.", status, string.Empty, method, path);
+            try
+            {
+                var result = JsonSerializer.Deserialize<T>(content, BasetenJson.Options);
+                if (result == null) throw new BasetenResponseException("the body is JSON null.", status, "null", method, path);
+                return result;
+            }
+            catch (Exception ex) when (ex is JsonException || ex is NotSupportedException || ex is InvalidOperationException || ex is ArgumentException)
+            {
+                var start = SecretRedactor.Redact(Encoding.UTF8.GetString(content), apiKey);
+                throw new BasetenResponseException($"the body is not the expected {typeof(T).Name} JSON ({ex.Message}).", status, ApiErrorMessage.Truncate(start), method, path, ex);
+            }
+        }
+
+        private static string DescribeRequest(HttpRequestMessage request, byte[] payload, string apiKey)
+        {
+            var text = new StringBuilder();
+            text.Append("HTTP request: ").Append(request.Method.Method).Append(' ').Append(request.RequestUri.GetLeftPart(UriPartial.Path));
+            // Authorization is never written, not even masked by the header machinery: only its scheme.
+            text.Append("\nAuthorization: Api-Key ").Append(SecretRedactor.Mask);
+            text.Append("\nUser-Agent: ").Append(request.Headers.UserAgent);
+            if (payload != null) text.Append("\nBody: ").Append(SecretRedactor.Redact(Encoding.UTF8.GetString(payload), apiKey));
+            return text.ToString();
+        }
+
+        private static string DescribeResponse(HttpResponseMessage response, byte[] content, string apiKey)
+        {
+            var text = new StringBuilder();
+            text.Append("HTTP response: ").Append((int)response.StatusCode).Append(' ').Append(response.ReasonPhrase);
+            text.Append("\nContent-Type: ").Append(response.Content?.Headers.ContentType);
+            text.Append("\nBody: ").Append(SecretRedactor.Redact(Encoding.UTF8.GetString(content), apiKey));
+            return text.ToString();
+        }
+
+        public void Dispose() => _http.Dispose();
+    }
+}
