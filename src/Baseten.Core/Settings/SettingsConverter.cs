@@ -21,10 +21,14 @@ namespace Baseten.Core.Settings
         /// <param name="unwrap">Strips host wrappers from values (PowerShell's PSObject); identity when null.</param>
         /// <param name="path">The name of the settings in messages, e.g. <c>autoscaling_settings</c>.</param>
         public static T Convert<T>(object input, Func<object, object> unwrap, string path) where T : PartialObject, new() =>
-            (T)Convert(typeof(T), input, unwrap ?? (v => v), path);
+            (T)Convert(typeof(T), input, unwrap, path);
 
-        private static object Convert(Type type, object input, Func<object, object> unwrap, string path)
+        /// <summary>Converts <paramref name="input"/> to the request type <paramref name="type"/>.</summary>
+        public static object Convert(Type type, object input, Func<object, object> unwrap, string path)
         {
+            if (!typeof(PartialObject).IsAssignableFrom(type))
+                throw new ArgumentException($"{type.Name} is not a request type.", nameof(type));
+            unwrap = unwrap ?? (v => v);
             input = unwrap(input);
             if (input == null || type.IsInstanceOfType(input)) return input;
             if (!(input is IDictionary dictionary))

@@ -1,0 +1,21 @@
+namespace Baseten.PowerShell
+{
+    /// <summary>
+    /// The ErrorIds a cmdlet reports for API answers that mean something specific to its resource
+    /// (404 ModelNotFound vs EnvironmentNotFound). The rest come from <see cref="BasetenErrors"/>.
+    /// </summary>
+    internal sealed class ApiErrorIds
+    {
+        public ApiErrorIds(string notFound, string conflict = "Conflict")
+        {
+            NotFound = notFound;
+            Conflict = conflict;
+        }
+
+        /// <summary>For 404.</summary>
+        public string NotFound { get; }
+
+        /// <summary>For 409.</summary>
+        public string Conflict { get; }
+    }
+}

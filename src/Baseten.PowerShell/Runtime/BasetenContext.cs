@@ -1,0 +1,40 @@
+using System;
+using Baseten.Core.Http;
+
+namespace Baseten.PowerShell
+{
+    /// <summary>
+    /// The sign-in the cmdlets use: where requests go and a masked view of the key. What
+    /// <c>Connect-Baseten</c> and <c>Get-BasetenContext</c> emit. The key itself is internal, so neither
+    /// Format-List *, ConvertTo-Json nor Export-Clixml can show it.
+    /// </summary>
+    public sealed class BasetenContext
+    {
+        /// <summary>The context came from <c>Connect-Baseten</c>.</summary>
+        public const string SessionSource = "Session";
+
+        /// <summary>The context came from $env:BASETEN_API_KEY (and $env:BASETEN_API_URL).</summary>
+        public const string EnvironmentSource = "Environment";
+
+        internal BasetenContext(BasetenConnection connection, string source)
+        {
+            Connection = connection;
+            Source = source;
+        }
+
+        public Uri BaseUri => Connection.BaseUri;
+
+        /// <summary>The key with all but its public prefix (or last four characters) hidden.</summary>
+        public string ApiKey => Connection.MaskedApiKey;
+
+        /// <summary>Session (Connect-Baseten) or Environment (BASETEN_API_KEY).</summary>
+        public string Source { get; }
+
+        /// <summary>How long one request may take.</summary>
+        public int TimeoutSec => (int)Connection.Timeout.TotalSeconds;
+
+        internal BasetenConnection Connection { get; }
+
+        public override string ToString() => BaseUri.ToString();
+    }
+}
