@@ -3,6 +3,8 @@ using System.Collections;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Reflection;
+using System.Text.Json.Serialization;
 using Baseten.Core.Json;
 using Baseten.Core.Models;
 
@@ -31,6 +33,9 @@ namespace Baseten.Core.Settings
             unwrap = unwrap ?? (v => v);
             input = unwrap(input);
             if (input == null || type.IsInstanceOfType(input)) return input;
+            // Settings read from the API (an EnvironmentV1's AutoscalingSettings) can be sent back as they are,
+            // e.g. to copy an environment's settings to another model.
+            if (input is ApiObject reported) input = ToDictionary(reported);
             if (!(input is IDictionary dictionary))
                 throw new SettingsConversionException(
                     $"'{path}' must be a hashtable or a {type.Name}, not a {input.GetType().Name}. Accepted keys: {RequestSchema.For(type).AcceptedKeys()}.",
@@ -110,6 +115,17 @@ namespace Baseten.Core.Settings
             var known = text == null ? null : field.EnumValues.FirstOrDefault(v => string.Equals(v, text, StringComparison.OrdinalIgnoreCase));
             if (known == null) throw WrongType(field, value, keyPath);
             return Activator.CreateInstance(enumType, known);
+        }
+
+        private static IDictionary ToDictionary(ApiObject reported)
+        {
+            var result = new Dictionary<string, object>();
+            foreach (var property in reported.GetType().GetProperties())
+            {
+                var name = property.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name;
+                if (name != null) result[name] = property.GetValue(reported);
+            }
+            return result;
         }
 
         private static RequestField FindField(RequestSchema schema, string key)
