@@ -37,6 +37,11 @@ namespace Baseten.Emulator
 
             var pipeline = new RequestPipeline(router, new Authenticator(ApiKey, ReadOnlyApiKey), faults, log, store);
             host = ListenerHost.Start(options.Port, pipeline.HandleAsync);
+
+            var logDirectory = string.IsNullOrWhiteSpace(options.RequestLogDirectory)
+                ? Environment.GetEnvironmentVariable(EmulatorOptions.RequestLogDirectoryVariable)
+                : options.RequestLogDirectory;
+            log.File = RequestLogFile.For(logDirectory, host.BaseUri.Port);
         }
 
         /// <summary>The root to send requests to, e.g. http://127.0.0.1:51234/ (paths start with v1/).</summary>
@@ -52,6 +57,12 @@ namespace Baseten.Emulator
 
         /// <summary>Every request answered so far, oldest first: a snapshot, safe to enumerate while requests continue.</summary>
         public IReadOnlyList<RecordedRequest> Requests => log.Snapshot();
+
+        /// <summary>
+        /// The file the request log is persisted to, one JSON line per request
+        /// (see <see cref="EmulatorOptions.RequestLogDirectory"/>), or null when it is not persisted.
+        /// </summary>
+        public string RequestLogPath => log.File?.Path;
 
         /// <summary>Starts on a free loopback port with the default key.</summary>
         public static BasetenEmulator Start() => Start(new EmulatorOptions());

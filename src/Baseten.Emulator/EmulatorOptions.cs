@@ -3,6 +3,9 @@ namespace Baseten.Emulator
     /// <summary>Settings for <see cref="BasetenEmulator.Start(EmulatorOptions)"/>.</summary>
     public sealed class EmulatorOptions
     {
+        /// <summary>The environment variable that sets <see cref="RequestLogDirectory"/> when the option is not set.</summary>
+        public const string RequestLogDirectoryVariable = "BASETEN_EMULATOR_REQUEST_LOG";
+
         /// <summary>The key used when none is given: fixed, so test scripts can hard-code it.</summary>
         public const string DefaultApiKey = "emulator-test-key";
 
@@ -17,5 +20,13 @@ namespace Baseten.Emulator
 
         /// <summary>The port to listen on; 0 picks a free one.</summary>
         public int Port { get; set; }
+
+        /// <summary>
+        /// A folder to persist the request log in: each answered request is appended as one JSON line
+        /// (never the key) to <c>requests-&lt;port&gt;-&lt;pid&gt;.jsonl</c>, so a later process can read
+        /// every request a test run made. Null (or empty) means the environment variable
+        /// <c>BASETEN_EMULATOR_REQUEST_LOG</c>, and when that is not set either, no file is written.
+        /// </summary>
+        public string RequestLogDirectory { get; set; }
     }
 }

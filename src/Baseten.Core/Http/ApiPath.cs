@@ -14,6 +14,10 @@ namespace Baseten.Core.Http
             {
                 if (string.IsNullOrEmpty(segment))
                     throw new ArgumentException("A path segment is empty (an id or name was not given).", nameof(segments));
+                // "." and ".." survive escaping and are then resolved away by Uri, silently sending the request
+                // to another resource (GET .../environments/.. is the model); no id or name is ever one of them.
+                if (segment == "." || segment == "..")
+                    throw new ArgumentException($"'{segment}' is not a valid id or name.", nameof(segments));
             }
             return string.Join("/", segments.Select(Uri.EscapeDataString));
         }

@@ -72,9 +72,17 @@ namespace Baseten.Core.Http
                 {
                     using (var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, deadline.Token).ConfigureAwait(false))
                     {
-                        var content = await ReadCappedAsync(response, method.Method, wirePath, deadline.Token).ConfigureAwait(false);
                         var status = (int)response.StatusCode;
-                        log.Verbose($"HTTP {method.Method} /{wirePath} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
+                        byte[] content;
+                        try
+                        {
+                            content = await ReadCappedAsync(response, method.Method, wirePath, deadline.Token).ConfigureAwait(false);
+                        }
+                        finally
+                        {
+                            // One line per answered request, also when its body could not be read.
+                            log.Verbose($"HTTP {method.Method} /{wirePath} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
+                        }
                         if (log.IsDebugEnabled) log.Debug(DescribeResponse(response, content, connection.ApiKey));
                         if (status < 200 || status > 299) throw ApiError(response, content, method.Method, wirePath, connection.ApiKey);
                         return Deserialize<T>(content, status, method.Method, wirePath, connection.ApiKey);

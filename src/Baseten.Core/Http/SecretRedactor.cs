@@ -25,15 +25,23 @@ namespace Baseten.Core.Http
         public static string Redact(string text, string knownSecret)
         {
             if (string.IsNullOrEmpty(text)) return text;
-            var redacted = RedactJsonFields(text);
-            if (!string.IsNullOrEmpty(knownSecret)) redacted = redacted.Replace(knownSecret, Mask);
+            if (string.IsNullOrEmpty(knownSecret)) knownSecret = null;
+            // The key is removed from the raw text and again from every decoded JSON string, so an API that
+            // echoes it JSON-escaped ("abc\u002Bdef") cannot slip it past the plain-text replacement.
+            var redacted = RedactJsonFields(knownSecret == null ? text : text.Replace(knownSecret, Mask), knownSecret);
             return redacted.Length <= MaxLength ? redacted : redacted.Substring(0, MaxLength) + "… (" + redacted.Length + " characters)";
         }
 
         /// <summary>True for a JSON field name whose value must not be shown.</summary>
         public static bool IsSecretName(string name) => SecretName.IsMatch(name);
 
-        private static string RedactJsonFields(string text)
+        private static readonly JsonWriterOptions WriterOptions = new JsonWriterOptions
+        {
+            // Debug text is read by people: keep "<redacted>" and "é" as they are, not \u003C...
+            Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+        };
+
+        private static string RedactJsonFields(string text, string knownSecret)
         {
             var trimmed = text.TrimStart();
             if (trimmed.Length == 0 || (trimmed[0] != '{' && trimmed[0] != '[')) return text;
@@ -42,9 +50,9 @@ namespace Baseten.Core.Http
                 using (var document = JsonDocument.Parse(text))
                 using (var stream = new MemoryStream())
                 {
-                    using (var writer = new Utf8JsonWriter(stream))
+                    using (var writer = new Utf8JsonWriter(stream, WriterOptions))
                     {
-                        Write(document.RootElement, writer);
+                        Write(document.RootElement, writer, knownSecret);
                     }
                     return Encoding.UTF8.GetString(stream.ToArray());
                 }
@@ -55,7 +63,7 @@ namespace Baseten.Core.Http
             }
         }
 
-        private static void Write(JsonElement element, Utf8JsonWriter writer)
+        private static void Write(JsonElement element, Utf8JsonWriter writer, string knownSecret)
         {
             switch (element.ValueKind)
             {
@@ -63,21 +71,27 @@ namespace Baseten.Core.Http
                     writer.WriteStartObject();
                     foreach (var property in element.EnumerateObject())
                     {
-                        writer.WritePropertyName(property.Name);
+                        writer.WritePropertyName(WithoutSecret(property.Name, knownSecret));
                         if (IsSecretName(property.Name) && property.Value.ValueKind != JsonValueKind.Null) writer.WriteStringValue(Mask);
-                        else Write(property.Value, writer);
+                        else Write(property.Value, writer, knownSecret);
                     }
                     writer.WriteEndObject();
                     break;
                 case JsonValueKind.Array:
                     writer.WriteStartArray();
-                    foreach (var item in element.EnumerateArray()) Write(item, writer);
+                    foreach (var item in element.EnumerateArray()) Write(item, writer, knownSecret);
                     writer.WriteEndArray();
+                    break;
+                case JsonValueKind.String:
+                    writer.WriteStringValue(WithoutSecret(element.GetString(), knownSecret));
                     break;
                 default:
                     element.WriteTo(writer);
                     break;
             }
         }
+
+        private static string WithoutSecret(string text, string knownSecret) =>
+            knownSecret == null ? text : text.Replace(knownSecret, Mask);
     }
 }

@@ -6,6 +6,9 @@ namespace Baseten.PowerShell
     /// </summary>
     internal sealed class ApiErrorIds
     {
+        /// <summary>For calls with no resource-specific meaning.</summary>
+        public static readonly ApiErrorIds Generic = new ApiErrorIds(notFound: "ResourceNotFound");
+
         public ApiErrorIds(string notFound, string conflict = "Conflict")
         {
             NotFound = notFound;

@@ -43,6 +43,7 @@ namespace Baseten.PowerShell
 
         private static ErrorRecord FromStatus(BasetenApiException api, object target, ApiErrorIds ids)
         {
+            ids = ids ?? ApiErrorIds.Generic;
             var said = string.IsNullOrWhiteSpace(api.ApiMessage) ? api.Message : api.ApiMessage;
             var status = api.StatusCode;
             if (status == 401)
