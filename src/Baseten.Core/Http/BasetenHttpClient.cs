@@ -173,7 +173,10 @@ namespace Baseten.Core.Http
             catch (Exception ex) when (ex is JsonException || ex is NotSupportedException || ex is InvalidOperationException || ex is ArgumentException)
             {
                 var start = SecretRedactor.Redact(Encoding.UTF8.GetString(content), apiKey);
-                throw new BasetenResponseException($"the body is not the expected {typeof(T).Name} JSON ({ex.Message}).", status, ApiErrorMessage.Truncate(start), method, path, ex);
+                // The parser's message can quote the body, which may hold anything, the key included: it is
+                // redacted, and the parser's exception is not kept as the inner one (its text is not).
+                var reason = SecretRedactor.Redact(ex.Message, apiKey);
+                throw new BasetenResponseException($"the body is not the expected {typeof(T).Name} JSON ({reason}).", status, ApiErrorMessage.Truncate(start), method, path);
             }
         }
 

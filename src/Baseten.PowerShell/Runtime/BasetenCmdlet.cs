@@ -81,8 +81,9 @@ namespace Baseten.PowerShell
         {
             if (MyInvocation.BoundParameters.TryGetValue("Debug", out var debug))
                 return debug is SwitchParameter flag ? flag.IsPresent : LanguagePrimitives.IsTrue(debug);
-            var preference = GetVariableValue("DebugPreference");
-            return preference is ActionPreference action && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
+            // A script may set $DebugPreference = 'Continue' (a string), as Write-Debug accepts.
+            return LanguagePrimitives.TryConvertTo(GetVariableValue("DebugPreference"), out ActionPreference action)
+                && action != ActionPreference.SilentlyContinue && action != ActionPreference.Ignore;
         }
     }
 }
