@@ -1,0 +1,183 @@
+<#
+    Helpers for the cmdlet tests (Context, NewEnvironment, GetEnvironment, Errors, Secrets).
+
+    Every test file runs against the BUILT module (out/Baseten/Baseten.psd1) and the Baseten emulator that
+    ships beside it (Baseten.Emulator.dll), in a fresh `dotnet pwsh -NoProfile` process. For a local run
+    against another build, set $env:BASETEN_TEST_MODULE to that build's Baseten.psd1.
+
+    The sign-in context of the module is process-wide, and so are the environment variables it falls back to:
+    each file saves them in BeforeAll (Save-BasetenTestState), clears them, and puts them back in AfterAll
+    (Restore-BasetenTestState), so files can run in one process in any order.
+#>
+
+Set-StrictMode -Version 3.0
+
+$script:RepoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+
+function Get-BasetenTestModulePath {
+    <# The Baseten.psd1 under test: $env:BASETEN_TEST_MODULE when set, else the build output. #>
+    if (-not [string]::IsNullOrWhiteSpace($env:BASETEN_TEST_MODULE)) {
+        return [System.IO.Path]::GetFullPath($env:BASETEN_TEST_MODULE)
+    }
+    Join-Path $script:RepoRoot 'out/Baseten/Baseten.psd1'
+}
+
+function Import-BasetenTestModule {
+    <#
+        Imports the built module into the global scope (a module imported from inside this module would
+        otherwise be visible only here) and loads the emulator assembly that sits beside it, once.
+    #>
+    $psd1 = Get-BasetenTestModulePath
+    if (-not (Test-Path -LiteralPath $psd1)) {
+        throw "The built module is missing at '$psd1'. Build it first: dotnet pwsh -NoProfile -File build.ps1 -Task Build"
+    }
+    Import-Module -Name $psd1 -Global -ErrorAction Stop
+    if (-not ('Baseten.Emulator.BasetenEmulator' -as [type])) {
+        $emulatorDll = Join-Path (Split-Path -Parent $psd1) 'Baseten.Emulator.dll'
+        if (-not (Test-Path -LiteralPath $emulatorDll)) { throw "The emulator is missing at '$emulatorDll'." }
+        Add-Type -Path $emulatorDll
+    }
+}
+
+function New-BasetenTestKey {
+    <# A long key that appears nowhere else, so a test can search any text for it (or for parts of it). #>
+    param([string]$Prefix = 'bttest')
+    '{0}_{1}{2}' -f $Prefix, [guid]::NewGuid().ToString('N'), [guid]::NewGuid().ToString('N')
+}
+
+function Start-BasetenTestEmulator {
+    <# Starts an emulator on a free loopback port with a fresh, unique key (and optionally a read-only key). #>
+    param([switch]$WithReadOnlyKey)
+    $options = [Baseten.Emulator.EmulatorOptions]::new()
+    $options.ApiKey = New-BasetenTestKey
+    if ($WithReadOnlyKey) { $options.ReadOnlyApiKey = New-BasetenTestKey -Prefix 'btreadonly' }
+    [Baseten.Emulator.BasetenEmulator]::Start($options)
+}
+
+function ConvertTo-TestSecureString {
+    param([Parameter(Mandatory)][string]$Text)
+    ConvertTo-SecureString -String $Text -AsPlainText -Force
+}
+
+function Connect-BasetenTestEmulator {
+    <# Connect-Baseten to the emulator (its full-access key unless another is given). Returns nothing. #>
+    param(
+        [Parameter(Mandatory, Position = 0)]$Emulator,
+        [string]$ApiKey,
+        [int]$TimeoutSec = 100
+    )
+    if (-not $ApiKey) { $ApiKey = $Emulator.ApiKey }
+    $null = Connect-Baseten -ApiKey (ConvertTo-TestSecureString $ApiKey) -BaseUri $Emulator.BaseUri -TimeoutSec $TimeoutSec -ErrorAction Stop
+}
+
+function Save-BasetenTestState {
+    [pscustomobject]@{
+        ApiKey = $env:BASETEN_API_KEY
+        ApiUrl = $env:BASETEN_API_URL
+    }
+}
+
+function Clear-BasetenTestState {
+    <# Signed out everywhere: no session context and no environment fallback. #>
+    Disconnect-Baseten -Confirm:$false
+    Remove-Item -Path Env:BASETEN_API_KEY, Env:BASETEN_API_URL -ErrorAction SilentlyContinue
+}
+
+function Restore-BasetenTestState {
+    param($State)
+    Disconnect-Baseten -Confirm:$false
+    if ($null -eq $State) { return }
+    if ($null -ne $State.ApiKey) { $env:BASETEN_API_KEY = $State.ApiKey } else { Remove-Item Env:BASETEN_API_KEY -ErrorAction SilentlyContinue }
+    if ($null -ne $State.ApiUrl) { $env:BASETEN_API_URL = $State.ApiUrl } else { Remove-Item Env:BASETEN_API_URL -ErrorAction SilentlyContinue }
+}
+
+function Get-EmulatorRequest {
+    <#
+        The emulator's request log. The emulator records a request just AFTER it has written the answer, so a
+        cmdlet can return before its last request is in the log: wait until at least -Count entries are there
+        (up to -TimeoutMs), then a little longer so an unexpected extra request shows up too.
+        Writes the entries one by one: call it as @(Get-EmulatorRequest $emu ...).
+    #>
+    param(
+        [Parameter(Mandatory, Position = 0)]$Emulator,
+        [int]$Count = 0,
+        [int]$TimeoutMs = 5000,
+        [int]$SettleMs = 100
+    )
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    while ($Emulator.Requests.Count -lt $Count -and $clock.ElapsedMilliseconds -lt $TimeoutMs) {
+        Start-Sleep -Milliseconds 10
+    }
+    if ($SettleMs -gt 0) { Start-Sleep -Milliseconds $SettleMs }
+    # Enumerated: wrap the call in @() to always get an array.
+    $Emulator.Requests
+}
+
+function Reset-EmulatorLog {
+    <#
+        Empties the request log and the fault queue. Waits a moment first: the last request of the previous test
+        may be answered but not yet logged (see Get-EmulatorRequest), and must not land in the next test's log.
+    #>
+    param([Parameter(Mandatory, Position = 0)]$Emulator, [int]$SettleMs = 100)
+    Start-Sleep -Milliseconds $SettleMs
+    $Emulator.ClearFaults()
+    $Emulator.ClearRequests()
+}
+
+function Wait-EmulatorIdle {
+    <#
+        Waits until the emulator has logged -Count requests (for example a request the client gave up on, which
+        the emulator logs only when its injected delay ends), so it cannot land in a later test's log.
+    #>
+    param([Parameter(Mandatory, Position = 0)]$Emulator, [int]$Count = 1, [int]$TimeoutMs = 10000)
+    $null = Get-EmulatorRequest $Emulator -Count $Count -TimeoutMs $TimeoutMs -SettleMs 0
+}
+
+function ConvertTo-CanonicalJson {
+    <#
+        JSON with every object's keys sorted (ordinal), compressed: two values are deep-equal exactly when
+        their canonical JSON is equal. Keeps null members, so "present and null" differs from "absent".
+    #>
+    param([Parameter(Mandatory, Position = 0)][AllowNull()]$InputObject)
+
+    function Sort-Node($node) {
+        if ($node -is [System.Collections.IDictionary]) {
+            $sorted = [System.Collections.Specialized.OrderedDictionary]::new([System.StringComparer]::Ordinal)
+            $keys = [string[]]@($node.Keys | ForEach-Object { [string]$_ })
+            [System.Array]::Sort($keys, [System.StringComparer]::Ordinal)
+            foreach ($key in $keys) { $sorted[$key] = Sort-Node $node[$key] }
+            return $sorted
+        }
+        if ($node -is [System.Collections.IList]) {
+            $items = [System.Collections.Generic.List[object]]::new()
+            foreach ($item in $node) { $items.Add((Sort-Node $item)) }
+            return , $items.ToArray()
+        }
+        return $node
+    }
+
+    ConvertTo-Json -InputObject (Sort-Node $InputObject) -Depth 20 -Compress
+}
+
+function ConvertFrom-LoggedBody {
+    <# A logged request body as a hashtable (nested hashtables), for deep comparison. #>
+    param([Parameter(Mandatory, Position = 0)][string]$Body)
+    ConvertFrom-Json -InputObject $Body -AsHashtable -Depth 20
+}
+
+function Get-ClosedLoopbackPort {
+    <# A loopback port nothing listens on (bound, read, released). #>
+    $listener = [System.Net.Sockets.TcpListener]::new([System.Net.IPAddress]::Loopback, 0)
+    $listener.Start()
+    try { $listener.LocalEndpoint.Port } finally { $listener.Stop() }
+}
+
+function Get-HttpVerboseLine {
+    <# The per-request lines ("HTTP GET /v1/... -> 200 OK (12 ms)") among captured stream records. #>
+    param([Parameter(ValueFromPipeline)]$Record)
+    process {
+        if ($Record -is [System.Management.Automation.VerboseRecord] -and $Record.Message -like 'HTTP *') { $Record.Message }
+    }
+}
+
+Export-ModuleMember -Function *
