@@ -132,13 +132,36 @@ namespace Baseten.Core.Http
             var declared = response.Content.Headers.ContentLength;
             if (declared > MaxResponseBytes) throw TooLarge((int)response.StatusCode, method, path);
             using (var stream = await response.Content.ReadAsStreamAsync().ConfigureAwait(false))
-            using (var buffer = new MemoryStream(declared.HasValue ? (int)declared.Value : 4096))
+            {
+                // The usual case: a declared, acceptable length is read straight into one array, with the deadline
+                // (HttpClient's own token covers only the headers when reading them first).
+                if (declared.HasValue) return await ReadExactlyAsync(stream, (int)declared.Value, token).ConfigureAwait(false);
+                return await ReadUntilEndAsync(stream, (int)response.StatusCode, method, path, token).ConfigureAwait(false);
+            }
+        }
+
+        private static async Task<byte[]> ReadExactlyAsync(Stream stream, int length, CancellationToken token)
+        {
+            var body = new byte[length];
+            var offset = 0;
+            while (offset < length)
+            {
+                var read = await stream.ReadAsync(body, offset, length - offset, token).ConfigureAwait(false);
+                if (read == 0) throw new IOException($"The connection closed after {offset} of {length} bytes of the answer.");
+                offset += read;
+            }
+            return body;
+        }
+
+        private static async Task<byte[]> ReadUntilEndAsync(Stream stream, int status, string method, string path, CancellationToken token)
+        {
+            using (var buffer = new MemoryStream())
             {
                 var chunk = new byte[16384];
                 int read;
                 while ((read = await stream.ReadAsync(chunk, 0, chunk.Length, token).ConfigureAwait(false)) > 0)
                 {
-                    if (buffer.Length + read > MaxResponseBytes) throw TooLarge((int)response.StatusCode, method, path);
+                    if (buffer.Length + read > MaxResponseBytes) throw TooLarge(status, method, path);
                     buffer.Write(chunk, 0, read);
                 }
                 return buffer.ToArray();

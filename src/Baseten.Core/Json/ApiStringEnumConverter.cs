@@ -8,7 +8,16 @@ namespace Baseten.Core.Json
     /// <summary>Reads and writes an <see cref="ApiStringEnum"/> as the plain JSON string the API uses.</summary>
     public sealed class ApiStringEnumConverter<T> : JsonConverter<T> where T : ApiStringEnum
     {
-        private static readonly Func<string, T> Create = value => (T)Activator.CreateInstance(typeof(T), value);
+        // Bound once: Activator.CreateInstance with arguments goes through the reflection binder on every value.
+        private static readonly Func<string, T> Create = BuildFactory();
+
+        private static Func<string, T> BuildFactory()
+        {
+            var constructor = typeof(T).GetConstructor(new[] { typeof(string) })
+                ?? throw new InvalidOperationException($"{typeof(T).Name} needs a constructor taking the string value.");
+            var value = System.Linq.Expressions.Expression.Parameter(typeof(string), "value");
+            return System.Linq.Expressions.Expression.Lambda<Func<string, T>>(System.Linq.Expressions.Expression.New(constructor, value), value).Compile();
+        }
 
         public override T Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
         {

@@ -44,7 +44,7 @@ namespace Baseten.PowerShell
         internal T Invoke<T>(Func<BasetenApi, Task<T>> call)
         {
             var task = call(_api);
-            while (!((IAsyncResult)task).AsyncWaitHandle.WaitOne(50)) WriteLogLines();
+            while (!WaitBriefly(task)) WriteLogLines();
             WriteLogLines();
             try
             {
@@ -53,6 +53,19 @@ namespace Baseten.PowerShell
             catch (OperationCanceledException) when (_stop.IsCancellationRequested)
             {
                 throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Waits up to 50 ms; true when the call has finished, however it ended.</summary>
+        private static bool WaitBriefly(Task task)
+        {
+            try
+            {
+                return task.Wait(50);
+            }
+            catch (AggregateException)
+            {
+                return true; // faulted or cancelled: GetResult rethrows the original exception
             }
         }
 
