@@ -32,7 +32,7 @@ namespace Baseten.Core
         /// <summary>The environments of models: <c>/v1/models/{model_id}/environments</c>.</summary>
         public EnvironmentsApi Environments { get; }
 
-        internal Task<T> SendAsync<T>(HttpMethod method, string path, object body = null) =>
-            _http.SendAsync<T>(Connection, method, path, body, _log, CancellationToken);
+        internal Task<T> SendAsync<T>(HttpMethod method, string path, object body = null, ReadBack<T> readBack = null) where T : class =>
+            _http.SendAsync(Connection, method, path, body, readBack, _log, CancellationToken);
     }
 }

@@ -33,8 +33,9 @@ namespace Baseten.Core.Tests
             _emulator.Dispose();
         }
 
+        // No retries: these tests look at how one answer is read; RetryTests cover retrying.
         private BasetenConnection Connection(string key = null, TimeSpan? timeout = null) =>
-            new BasetenConnection(_emulator.BaseUri, key ?? _emulator.ApiKey, timeout ?? TimeSpan.FromSeconds(30));
+            new BasetenConnection(_emulator.BaseUri, key ?? _emulator.ApiKey, timeout ?? TimeSpan.FromSeconds(30), RetryPolicy.None, null);
 
         private string EnvironmentsPath => ApiPath.Build("v1", "models", _model.Id, "environments");
 

@@ -64,10 +64,12 @@ function Connect-BasetenTestEmulator {
     param(
         [Parameter(Mandatory, Position = 0)]$Emulator,
         [string]$ApiKey,
-        [int]$TimeoutSec = 100
+        [int]$TimeoutSec = 100,
+        # The module's default (3) unless a test says otherwise; error-mapping tests use 0 to see one answer.
+        [int]$MaxRetry = 3
     )
     if (-not $ApiKey) { $ApiKey = $Emulator.ApiKey }
-    $null = Connect-Baseten -ApiKey (ConvertTo-TestSecureString $ApiKey) -BaseUri $Emulator.BaseUri -TimeoutSec $TimeoutSec -ErrorAction Stop
+    $null = Connect-Baseten -ApiKey (ConvertTo-TestSecureString $ApiKey) -BaseUri $Emulator.BaseUri -TimeoutSec $TimeoutSec -MaxRetry $MaxRetry -ErrorAction Stop
 }
 
 function Save-BasetenTestState {

@@ -10,14 +10,14 @@ BeforeAll {
     $savedState = Save-BasetenTestState
     Clear-BasetenTestState
     $emu = Start-BasetenTestEmulator -WithReadOnlyKey
-    Connect-BasetenTestEmulator $emu
+    Connect-BasetenTestEmulator $emu -MaxRetry 0
 
     $newCmdlet = 'Baseten.PowerShell.Cmdlets.NewBasetenEnvironmentCommand'
     $getCmdlet = 'Baseten.PowerShell.Cmdlets.GetBasetenEnvironmentCommand'
 
     # Faults are injected on the faulted model's paths only, so the healthy model's item in the same pipeline
-    # shows that the failure did not stop the pipeline. Transient faults fire many times, so that the test
-    # holds whether or not the module retries them.
+    # shows that the failure did not stop the pipeline. These tests look at how one answer surfaces, so they
+    # sign in with -MaxRetry 0; Retry.Tests.ps1 covers retrying.
     $faulted = $emu.AddModel('faulted-model')
     $healthy = $emu.AddModel('healthy-model')
     $faultedCollection = "/v1/models/$($faulted.Id)/environments"
@@ -33,7 +33,7 @@ AfterAll {
 Describe 'Errors by HTTP status (New-BasetenEnvironment, faults injected)' -Tag 'Integration' {
     BeforeEach {
         Reset-EmulatorLog $emu
-        Connect-BasetenTestEmulator $emu
+        Connect-BasetenTestEmulator $emu -MaxRetry 0
     }
 
     It '<Status> is <ErrorId> (<Category>) with the API message in ErrorDetails, non-terminating' -ForEach @(
@@ -122,7 +122,7 @@ Describe 'Errors by HTTP status (New-BasetenEnvironment, faults injected)' -Tag 
 Describe 'Errors by HTTP status (Get-BasetenEnvironment, faults injected)' -Tag 'Integration' {
     BeforeEach {
         Reset-EmulatorLog $emu
-        Connect-BasetenTestEmulator $emu
+        Connect-BasetenTestEmulator $emu -MaxRetry 0
     }
 
     It '<Status> on the list is <ErrorId> (<Category>), non-terminating' -ForEach @(
@@ -271,7 +271,7 @@ Describe 'Network failures and timeouts' -Tag 'Integration' {
 Describe 'Malformed answers' -Tag 'Integration' {
     BeforeEach {
         Reset-EmulatorLog $emu
-        Connect-BasetenTestEmulator $emu
+        Connect-BasetenTestEmulator $emu -MaxRetry 0
     }
 
     It 'a 200 list whose body is <Case> is InvalidApiResponse (InvalidResult)' -ForEach @(
@@ -304,7 +304,7 @@ Describe 'Malformed answers' -Tag 'Integration' {
 Describe 'Verbose: one line per request' -Tag 'Integration' {
     BeforeEach {
         Reset-EmulatorLog $emu
-        Connect-BasetenTestEmulator $emu
+        Connect-BasetenTestEmulator $emu -MaxRetry 0
     }
 
     It 'New-BasetenEnvironment writes "HTTP POST <path> -> 200 OK (N ms)"' {

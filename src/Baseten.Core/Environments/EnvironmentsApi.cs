@@ -17,12 +17,39 @@ namespace Baseten.Core.Environments
             _api = api;
         }
 
-        /// <summary><c>POST /v1/models/{model_id}/environments</c>: creates an environment and returns it.</summary>
+        /// <summary>
+        /// How far the API's clock may be behind ours when telling an environment this call created from one that
+        /// existed before it.
+        /// </summary>
+        public static readonly TimeSpan ClockSkewAllowance = TimeSpan.FromMinutes(5);
+
+        /// <summary>
+        /// <c>POST /v1/models/{model_id}/environments</c>: creates an environment and returns it. When the answer is
+        /// lost (a gateway's 502/504, a dropped connection), the environment is read back before anything is sent
+        /// again: one created since this call began is returned, so a retry never creates twice and never reports
+        /// its own create as a conflict.
+        /// </summary>
         public Task<EnvironmentV1> CreateAsync(string modelId, CreateEnvironmentRequestV1 request)
         {
             if (request == null) throw new ArgumentNullException(nameof(request));
             if (string.IsNullOrWhiteSpace(request.Name)) throw new ArgumentException("The environment name is empty.", nameof(request));
-            return _api.SendAsync<EnvironmentV1>(HttpMethod.Post, ApiPath.Build("v1", "models", modelId, "environments"), request);
+            var path = ApiPath.Build("v1", "models", modelId, "environments");
+            var notBefore = DateTimeOffset.UtcNow - ClockSkewAllowance;
+            return _api.SendAsync(HttpMethod.Post, path, request, token => FindCreatedSinceAsync(modelId, request.Name, notBefore));
+        }
+
+        /// <summary>The environment if it exists and was created at or after <paramref name="notBefore"/>, else null.</summary>
+        private async Task<EnvironmentV1> FindCreatedSinceAsync(string modelId, string name, DateTimeOffset notBefore)
+        {
+            try
+            {
+                var environment = await GetAsync(modelId, name).ConfigureAwait(false);
+                return environment.CreatedAt >= notBefore ? environment : null;
+            }
+            catch (BasetenApiException notFound) when (notFound.StatusCode == 404)
+            {
+                return null;
+            }
         }
 
         /// <summary><c>GET /v1/models/{model_id}/environments</c>: every environment of a model.</summary>

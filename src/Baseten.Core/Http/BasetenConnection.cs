@@ -16,17 +16,37 @@ namespace Baseten.Core.Http
         public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(100);
 
         public BasetenConnection(Uri baseUri, string apiKey, TimeSpan timeout)
+            : this(baseUri, apiKey, timeout, RetryPolicy.Default, null)
+        {
+        }
+
+        public BasetenConnection(Uri baseUri, string apiKey, TimeSpan timeout, RetryPolicy retryPolicy, ProxySettings proxy)
         {
             if (string.IsNullOrWhiteSpace(apiKey)) throw new ArgumentException("The API key is empty.", nameof(apiKey));
             if (timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(timeout), "The timeout must be positive.");
             BaseUri = NormalizeBaseUri(baseUri ?? DefaultBaseUri);
             ApiKey = apiKey.Trim();
             Timeout = timeout;
+            RetryPolicy = retryPolicy ?? RetryPolicy.Default;
+            Proxy = proxy;
         }
 
         public Uri BaseUri { get; }
 
+        /// <summary>How long one attempt of a request may take.</summary>
         public TimeSpan Timeout { get; }
+
+        /// <summary>How transient failures are retried.</summary>
+        public RetryPolicy RetryPolicy { get; }
+
+        /// <summary>An explicit proxy, or null for the system and environment proxy.</summary>
+        public ProxySettings Proxy { get; }
+
+        /// <summary>The same connection with another per-attempt timeout (a per-call -TimeoutSec).</summary>
+        public BasetenConnection WithTimeout(TimeSpan timeout) => new BasetenConnection(BaseUri, ApiKey, timeout, RetryPolicy, Proxy);
+
+        /// <summary>The same connection with another retry policy (a per-call -MaxRetry).</summary>
+        public BasetenConnection WithRetryPolicy(RetryPolicy policy) => new BasetenConnection(BaseUri, ApiKey, Timeout, policy, Proxy);
 
         internal string ApiKey { get; }
 

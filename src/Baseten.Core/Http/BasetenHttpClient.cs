@@ -43,21 +43,140 @@ namespace Baseten.Core.Http
         /// Redirects are not followed: a redirect could carry the key to another host. The API does not redirect,
         /// so a 3xx surfaces as an error naming where it pointed.
         /// </summary>
-        public static HttpMessageHandler CreateDefaultHandler() => new HttpClientHandler
-        {
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
-            UseProxy = true,
-        };
+        public static HttpMessageHandler CreateDefaultHandler() => CreateHandler(null);
 
-        /// <summary>Sends one request and reads the answer as <typeparamref name="T"/>.</summary>
+        /// <summary>
+        /// The handler for one proxy setting: null means the system proxy and HTTPS_PROXY / HTTP_PROXY / NO_PROXY.
+        /// </summary>
+        public static HttpMessageHandler CreateHandler(ProxySettings proxy)
+        {
+            var handler = new HttpClientHandler
+            {
+                AllowAutoRedirect = false,
+                AutomaticDecompression = DecompressionMethods.GZip | DecompressionMethods.Deflate,
+                UseProxy = true,
+            };
+            if (proxy != null) handler.Proxy = proxy.ToWebProxy();
+            return handler;
+        }
+
+        /// <summary>Sends a request, retrying transient failures, and reads the answer as <typeparamref name="T"/>.</summary>
         /// <param name="path">Relative to the base URI, already escaped (see <see cref="ApiPath"/>).</param>
         /// <param name="body">Serialized as JSON when not null.</param>
+        public Task<T> SendAsync<T>(BasetenConnection connection, HttpMethod method, string path, object body,
+            IHttpLog log, CancellationToken cancellationToken) where T : class =>
+            SendAsync<T>(connection, method, path, body, null, log, cancellationToken);
+
+        /// <summary>
+        /// Sends a request with retries. Idempotent requests (GET, PUT, DELETE) are retried on every transient
+        /// failure. A POST or PATCH is sent again only when the failure shows it did not take effect (429, 408,
+        /// 503, no connection), or when <paramref name="readBack"/> shows it did not; when the read-back finds it
+        /// did, its result is returned. Without a read-back such a request is never repeated after an ambiguous
+        /// failure, so nothing is ever created twice.
+        /// </summary>
         public async Task<T> SendAsync<T>(BasetenConnection connection, HttpMethod method, string path, object body,
-            IHttpLog log, CancellationToken cancellationToken)
+            ReadBack<T> readBack, IHttpLog log, CancellationToken cancellationToken) where T : class
         {
             if (connection == null) throw new ArgumentNullException(nameof(connection));
             log = log ?? NullHttpLog.Instance;
+            var policy = connection.RetryPolicy;
+            var idempotent = method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Head;
+            var waited = TimeSpan.Zero;
+            var mayHaveApplied = false;
+            for (var attempt = 1; ; attempt++)
+            {
+                BasetenException failure;
+                try
+                {
+                    return await SendOnceAsync<T>(connection, method, path, body, log, cancellationToken).ConfigureAwait(false);
+                }
+                catch (BasetenException ex)
+                {
+                    failure = ex;
+                }
+
+                // A create answered "already exists" after an attempt whose answer was lost may be meeting itself.
+                if (mayHaveApplied && readBack != null && failure is BasetenApiException conflict && conflict.StatusCode == 409)
+                {
+                    var own = await TryReadBackAsync(readBack, method, failure, log, cancellationToken).ConfigureAwait(false);
+                    if (own != null) return own;
+                    throw failure;
+                }
+
+                var kind = FailureClassifier.Classify(failure);
+                if (kind == FailureKind.Permanent) throw failure;
+                if (attempt > policy.MaxRetries)
+                {
+                    if (policy.MaxRetries > 0) log.Verbose($"Giving up on {method.Method} /{failure.Path} after {attempt} attempts: {Describe(failure)}.");
+                    throw failure;
+                }
+                if (kind == FailureKind.Unknown && !idempotent)
+                {
+                    if (readBack == null)
+                    {
+                        log.Verbose($"Not retrying {method.Method} /{failure.Path}: {Describe(failure)}, and it may have taken effect.");
+                        throw failure;
+                    }
+                    var applied = await TryReadBackAsync(readBack, method, failure, log, cancellationToken).ConfigureAwait(false);
+                    if (applied != null) return applied;
+                    mayHaveApplied = true;
+                }
+
+                var asked = (failure as BasetenApiException)?.RetryAfter;
+                var wait = asked ?? policy.Backoff(attempt, NextJitter());
+                if (waited + wait > policy.MaxRetryTime)
+                {
+                    log.Verbose($"Not retrying {method.Method} /{failure.Path} after {Describe(failure)}: a wait of {wait.TotalSeconds:0.0} s " +
+                                $"would pass the {policy.MaxRetryTime.TotalSeconds:0.#} s retry limit ({waited.TotalSeconds:0.0} s waited so far).");
+                    throw failure;
+                }
+                log.Verbose($"Retry {attempt} of {policy.MaxRetries} for {method.Method} /{failure.Path} after {Describe(failure)}: " +
+                            $"waiting {wait.TotalSeconds:0.0} s{(asked.HasValue ? " as the API asked" : string.Empty)}.");
+                await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
+                waited += wait;
+            }
+        }
+
+        private static async Task<T> TryReadBackAsync<T>(ReadBack<T> readBack, HttpMethod method, BasetenException failure,
+            IHttpLog log, CancellationToken cancellationToken) where T : class
+        {
+            log.Verbose($"The answer to {method.Method} /{failure.Path} was lost ({Describe(failure)}); reading back whether it took effect.");
+            try
+            {
+                var found = await readBack(cancellationToken).ConfigureAwait(false);
+                log.Verbose(found != null ? "It did: returning what it created." : "It did not: sending it again.");
+                return found;
+            }
+            catch (BasetenException readBackFailure)
+            {
+                // Unknown whether it took effect: report the original failure rather than guess.
+                log.Verbose($"Reading back failed too ({Describe(readBackFailure)}).");
+                throw failure;
+            }
+        }
+
+        private static string Describe(BasetenException failure)
+        {
+            switch (failure)
+            {
+                case BasetenApiException api: return $"{api.StatusCode} {api.ReasonPhrase}".TrimEnd();
+                case BasetenConnectionException _: return "a connection failure";
+                case BasetenTimeoutException _: return "a timeout";
+                default: return "an unreadable answer";
+            }
+        }
+
+        private readonly Random _random = new Random();
+
+        /// <summary>A jitter draw; System.Random is not thread-safe, and pipelines may share this client.</summary>
+        private double NextJitter()
+        {
+            lock (_random) return _random.NextDouble();
+        }
+
+        private async Task<T> SendOnceAsync<T>(BasetenConnection connection, HttpMethod method, string path, object body,
+            IHttpLog log, CancellationToken cancellationToken)
+        {
             var uri = new Uri(connection.BaseUri, path);
             var wirePath = uri.AbsolutePath.TrimStart('/');
             var payload = body == null ? null : JsonSerializer.SerializeToUtf8Bytes(body, body.GetType(), BasetenJson.Options);
@@ -181,7 +300,8 @@ namespace Baseten.Core.Http
             var requestId = new[] { "x-request-id", "x-baseten-request-id", "request-id" }
                 .Select(name => response.Headers.TryGetValues(name, out var values) ? values.FirstOrDefault() : null)
                 .FirstOrDefault(value => value != null);
-            return new BasetenApiException(status, response.ReasonPhrase, message, body, method, path, requestId);
+            var retryAfter = RetryAfter.Read(response.Headers, body, DateTimeOffset.UtcNow);
+            return new BasetenApiException(status, response.ReasonPhrase, message, body, method, path, requestId, retryAfter);
         }
 
         private static T Deserialize<T>(byte[] content, int status, string method, string path, string apiKey)

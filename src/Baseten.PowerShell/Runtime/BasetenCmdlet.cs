@@ -20,6 +20,16 @@ namespace Baseten.PowerShell
         /// <summary>The API for this invocation; set in BeginProcessing.</summary>
         internal BasetenApi Api => _api;
 
+        /// <summary>Retries of a transient failure for this call; overrides the session's setting.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetry { get; set; }
+
+        /// <summary>How long one attempt may take for this call; overrides the session's setting.</summary>
+        [Parameter]
+        [ValidateRange(1, 3600)]
+        public int TimeoutSec { get; set; }
+
         protected override void BeginProcessing()
         {
             BasetenContext context;
@@ -33,8 +43,13 @@ namespace Baseten.PowerShell
                 return;
             }
             if (context == null) ThrowTerminatingError(BasetenErrors.NotConnectedRecord());
+            var connection = context.Connection;
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(MaxRetry)))
+                connection = connection.WithRetryPolicy(connection.RetryPolicy.WithMaxRetries(MaxRetry));
+            if (MyInvocation.BoundParameters.ContainsKey(nameof(TimeoutSec)))
+                connection = connection.WithTimeout(TimeSpan.FromSeconds(TimeoutSec));
             _log = new PipelineHttpLog(IsDebugEnabled());
-            _api = new BasetenApi(BasetenSession.GetClient(this), context.Connection, _log, _stop.Token);
+            _api = new BasetenApi(BasetenSession.GetClient(this, connection.Proxy), connection, _log, _stop.Token);
         }
 
         /// <summary>

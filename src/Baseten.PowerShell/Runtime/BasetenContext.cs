@@ -30,8 +30,17 @@ namespace Baseten.PowerShell
         /// <summary>Session (Connect-Baseten) or Environment (BASETEN_API_KEY).</summary>
         public string Source { get; }
 
-        /// <summary>How long one request may take.</summary>
+        /// <summary>How long one attempt of a request may take.</summary>
         public int TimeoutSec => (int)Connection.Timeout.TotalSeconds;
+
+        /// <summary>Retries of a transient failure (429, 408, 502, 503, 504, a dropped connection).</summary>
+        public int MaxRetry => Connection.RetryPolicy.MaxRetries;
+
+        /// <summary>The most time the waits between retries of one call may add up to.</summary>
+        public int MaxRetryTimeSec => (int)Connection.RetryPolicy.MaxRetryTime.TotalSeconds;
+
+        /// <summary>The explicit proxy, or null for the system and HTTPS_PROXY/HTTP_PROXY/NO_PROXY proxy.</summary>
+        public Uri Proxy => Connection.Proxy?.Address;
 
         internal BasetenConnection Connection { get; }
 

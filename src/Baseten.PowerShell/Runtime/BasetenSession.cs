@@ -16,6 +16,9 @@ namespace Baseten.PowerShell
 
         private static readonly object Gate = new object();
         private static BasetenContext _context;
+        // One pooled client per proxy setting (null key: the system/environment proxy); nearly always just one.
+        private static readonly System.Collections.Generic.Dictionary<ProxySettings, BasetenHttpClient> ProxiedClients =
+            new System.Collections.Generic.Dictionary<ProxySettings, BasetenHttpClient>();
         private static BasetenHttpClient _client;
 
         /// <summary>The context set by Connect-Baseten, or null.</summary>
@@ -48,12 +51,22 @@ namespace Baseten.PowerShell
             return uri;
         }
 
-        /// <summary>The shared client, created on first use with a User-Agent naming this PowerShell.</summary>
-        public static BasetenHttpClient GetClient(PSCmdlet cmdlet)
+        /// <summary>
+        /// The shared client for a proxy setting, created on first use with a User-Agent naming this PowerShell.
+        /// Every runspace of the process shares it, so parallel pipelines share one connection pool.
+        /// </summary>
+        public static BasetenHttpClient GetClient(PSCmdlet cmdlet, ProxySettings proxy)
         {
             lock (Gate)
             {
-                return _client ?? (_client = new BasetenHttpClient(UserAgent.Build("PowerShell", PowerShellVersion(cmdlet))));
+                if (proxy == null)
+                    return _client ?? (_client = new BasetenHttpClient(UserAgent.Build("PowerShell", PowerShellVersion(cmdlet))));
+                if (!ProxiedClients.TryGetValue(proxy, out var client))
+                {
+                    client = new BasetenHttpClient(UserAgent.Build("PowerShell", PowerShellVersion(cmdlet)), BasetenHttpClient.CreateHandler(proxy));
+                    ProxiedClients[proxy] = client;
+                }
+                return client;
             }
         }
 

@@ -6,7 +6,7 @@ namespace Baseten.Core.Http
     public sealed class BasetenApiException : BasetenException
     {
         public BasetenApiException(int statusCode, string reasonPhrase, string apiMessage, string responseBody,
-            string method, string path, string requestId)
+            string method, string path, string requestId, TimeSpan? retryAfter = null)
             : base(BuildMessage(statusCode, reasonPhrase, apiMessage, method, path), method, path)
         {
             StatusCode = statusCode;
@@ -14,7 +14,11 @@ namespace Baseten.Core.Http
             ApiMessage = apiMessage;
             ResponseBody = responseBody;
             RequestId = requestId;
+            RetryAfter = retryAfter;
         }
+
+        /// <summary>How long the API asked the client to wait (retry_after or Retry-After), if it did.</summary>
+        public TimeSpan? RetryAfter { get; }
 
         public int StatusCode { get; }
 

@@ -37,6 +37,36 @@ namespace Baseten.PowerShell.Cmdlets
         [ValidateRange(1, 3600)]
         public int TimeoutSec { get; set; } = (int)BasetenConnection.DefaultTimeout.TotalSeconds;
 
+        /// <summary>Retries of a transient failure (429, 408, 502, 503, 504, a dropped connection); 0 turns retrying off.</summary>
+        [Parameter]
+        [ValidateRange(0, 10)]
+        public int MaxRetry { get; set; } = RetryPolicy.Default.MaxRetries;
+
+        /// <summary>The most seconds the waits between retries of one call may add up to.</summary>
+        [Parameter]
+        [ValidateRange(0, 3600)]
+        public int MaxRetryTimeSec { get; set; } = (int)RetryPolicy.Default.MaxRetryTime.TotalSeconds;
+
+        /// <summary>The first backoff wait in seconds when the API asks for none; it doubles per retry, with jitter.</summary>
+        [Parameter]
+        [ValidateRange(0.01, 60.0)]
+        public double RetryDelaySec { get; set; } = RetryPolicy.Default.BaseDelay.TotalSeconds;
+
+        /// <summary>A proxy for the API's traffic, instead of the system proxy and HTTPS_PROXY/NO_PROXY.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        public Uri Proxy { get; set; }
+
+        /// <summary>The proxy's credential (sent to the proxy only).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [Credential]
+        public PSCredential ProxyCredential { get; set; }
+
+        /// <summary>Authenticate to the proxy as the current user.</summary>
+        [Parameter]
+        public SwitchParameter ProxyUseDefaultCredentials { get; set; }
+
         protected override void ProcessRecord()
         {
             var key = ParameterSetName == CredentialSet ? Credential.GetNetworkCredential().Password : ReadSecureString(ApiKey);
@@ -47,12 +77,15 @@ namespace Baseten.PowerShell.Cmdlets
                     "EmptyApiKey", ParameterSetName == CredentialSet ? (object)Credential.UserName : null));
             }
 
+            var proxy = ReadProxySettings();
             BasetenConnection connection;
             var baseUri = BaseUri;
             try
             {
                 baseUri = baseUri ?? BasetenSession.BaseUriFromEnvironment();
-                connection = new BasetenConnection(baseUri, key, TimeSpan.FromSeconds(TimeoutSec));
+                var retry = new RetryPolicy(MaxRetry, TimeSpan.FromSeconds(RetryDelaySec), RetryPolicy.Default.MaxDelay,
+                    TimeSpan.FromSeconds(MaxRetryTimeSec));
+                connection = new BasetenConnection(baseUri, key, TimeSpan.FromSeconds(TimeoutSec), retry, proxy);
             }
             catch (ArgumentException ex)
             {
@@ -64,6 +97,26 @@ namespace Baseten.PowerShell.Cmdlets
             var context = new BasetenContext(connection, BasetenContext.SessionSource);
             BasetenSession.Context = context;
             WriteObject(context);
+        }
+
+        private ProxySettings ReadProxySettings()
+        {
+            if (Proxy == null)
+            {
+                if (ProxyCredential != null || ProxyUseDefaultCredentials)
+                    ThrowTerminatingError(BasetenErrors.InvalidInput(
+                        new ArgumentException("-ProxyCredential and -ProxyUseDefaultCredentials need -Proxy, the proxy's address."), "ProxyWithoutAddress", null));
+                return null;
+            }
+            try
+            {
+                return new ProxySettings(Proxy, ProxyCredential?.GetNetworkCredential(), ProxyUseDefaultCredentials);
+            }
+            catch (ArgumentException ex)
+            {
+                ThrowTerminatingError(BasetenErrors.InvalidInput(ex, "InvalidProxy", Proxy));
+                return null;
+            }
         }
 
         private static string ReadSecureString(SecureString secure)
