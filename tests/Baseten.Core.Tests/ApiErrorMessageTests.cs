@@ -74,16 +74,23 @@ namespace Baseten.Core.Tests
         }
 
         [Fact]
-        public void HtmlBodyGivesTheRawBodyTruncated()
+        public void HtmlErrorPageGivesItsTitle()
         {
             var html = "<html><head><title>502 Bad Gateway</title></head><body>" + new string('x', 2000) + "</body></html>";
 
+            Assert.Equal("HTML error page: 502 Bad Gateway", ApiErrorMessage.Extract(html));
+        }
+
+        [Fact]
+        public void HtmlErrorPageWithoutTitleGivesItsTextShortened()
+        {
+            var html = "<!DOCTYPE html>\n<html><body><h1>Service &amp; gateway down</h1>\n<p>" + new string('x', 2000) + "</p></body></html>";
+
             var message = ApiErrorMessage.Extract(html);
 
-            Assert.StartsWith("<html><head><title>502 Bad Gateway</title>", message);
-            Assert.True(message.Length < html.Length);
-            Assert.StartsWith(html.Substring(0, ApiErrorMessage.MaxLength), message);
-            Assert.Contains("(" + html.Length + " characters)", message);
+            Assert.StartsWith("HTML error page: Service & gateway down x", message);
+            Assert.DoesNotContain("<", message);
+            Assert.True(message.Length <= ApiErrorMessage.MaxLength + 40);
         }
 
         [Fact]

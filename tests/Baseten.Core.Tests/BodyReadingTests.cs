@@ -15,7 +15,7 @@ namespace Baseten.Core.Tests
     public class BodyReadingTests
     {
         private static readonly BasetenConnection Connection =
-            new BasetenConnection(new Uri("https://api.example.test/"), "body-reading-test-key", TimeSpan.FromMilliseconds(500));
+            new BasetenConnection(new Uri("https://api.example.test/"), "body-reading-test-key", TimeSpan.FromMilliseconds(500), RetryPolicy.None, null);
 
         [Fact]
         public async Task ABodyShorterThanItsDeclaredLengthIsAConnectionFailure()

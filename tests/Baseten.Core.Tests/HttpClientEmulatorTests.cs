@@ -103,7 +103,7 @@ namespace Baseten.Core.Tests
         [InlineData(422, "{\"detail\": [{\"loc\": [\"body\", \"autoscaling_settings\", \"max_replica\"], \"msg\": \"Input should be a valid integer\", \"type\": \"int_parsing\"}]}", "autoscaling_settings.max_replica: Input should be a valid integer")]
         [InlineData(429, null, "Rate limit exceeded. Please try again later.")]
         [InlineData(500, null, "Internal Server Error")]
-        [InlineData(503, "<html>upstream down</html>", "<html>upstream down</html>")]
+        [InlineData(503, "<html>upstream down</html>", "HTML error page: upstream down")]
         public async Task InjectedErrorStatusesBecomeApiExceptions(int status, string body, string message)
         {
             _emulator.InjectFault("POST", "/v1/models/*/environments", status, body, 1);
@@ -139,7 +139,7 @@ namespace Baseten.Core.Tests
             listener.Start();
             var port = ((IPEndPoint)listener.LocalEndpoint).Port;
             listener.Stop();
-            var connection = new BasetenConnection(new Uri("http://127.0.0.1:" + port), "some-key", TimeSpan.FromSeconds(30));
+            var connection = new BasetenConnection(new Uri("http://127.0.0.1:" + port), "some-key", TimeSpan.FromSeconds(30), RetryPolicy.None, null);
 
             var error = await Assert.ThrowsAsync<BasetenConnectionException>(() => Create(new CreateEnvironmentRequestV1 { Name = "x" }, connection: connection));
 

@@ -23,7 +23,7 @@ namespace Baseten.Core.Tests
         private const string Path = "v1/models/m1/environments";
 
         private static BasetenConnection Connection(TimeSpan? timeout = null) =>
-            new BasetenConnection(new Uri("https://api.example.test"), Key, timeout ?? TimeSpan.FromSeconds(30));
+            new BasetenConnection(new Uri("https://api.example.test"), Key, timeout ?? TimeSpan.FromSeconds(30), RetryPolicy.None, null);
 
         private static Task<EnvironmentV1> Send(BasetenHttpClient client, object body = null, IHttpLog log = null,
             CancellationToken token = default, BasetenConnection connection = null) =>
@@ -73,7 +73,7 @@ namespace Baseten.Core.Tests
         [InlineData(409, "{\"error\": \"Environment 'staging' already exists\"}", "Environment 'staging' already exists")]
         [InlineData(422, "{\"detail\": [{\"loc\": [\"body\", \"autoscaling_settings\", \"max_replica\"], \"msg\": \"Input should be a valid integer\"}]}", "autoscaling_settings.max_replica: Input should be a valid integer")]
         [InlineData(429, "{\"error\": \"Rate limit exceeded. Please try again later.\", \"retry_after\": 37}", "Rate limit exceeded. Please try again later.")]
-        [InlineData(500, "<html><body>Internal Server Error</body></html>", "<html><body>Internal Server Error</body></html>")]
+        [InlineData(500, "<html><body>Internal Server Error</body></html>", "HTML error page: Internal Server Error")]
         [InlineData(503, "", null)]
         public async Task ErrorStatusesBecomeApiExceptionsWithTheApisMessage(int status, string body, string message)
         {

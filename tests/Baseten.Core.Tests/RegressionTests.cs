@@ -40,7 +40,7 @@ namespace Baseten.Core.Tests
         {
             const string key = "abcd+1234.secret+part+0000";
             using var client = new BasetenHttpClient("ua", StubHandler.Returning(HttpStatusCode.Unauthorized, "{\"error\": \"Invalid key " + key + "\"}"));
-            var connection = new BasetenConnection(new Uri("https://api.example.test"), key, TimeSpan.FromSeconds(5));
+            var connection = new BasetenConnection(new Uri("https://api.example.test"), key, TimeSpan.FromSeconds(5), RetryPolicy.None, null);
 
             var error = await Assert.ThrowsAsync<BasetenApiException>(() =>
                 client.SendAsync<object>(connection, System.Net.Http.HttpMethod.Get, "v1/models", null, null, CancellationToken.None));

@@ -110,11 +110,11 @@ Describe 'Errors by HTTP status (New-BasetenEnvironment, faults injected)' -Tag 
         $errors[0].ErrorDetails.Message | Should -BeExactly "Rejected via $Field"
     }
 
-    It 'a 502 with a non-JSON body (a gateway page) shows the raw body' {
+    It 'a 502 with a gateway''s HTML page shows the page''s text, not its markup' {
         $emu.InjectFault('POST', $faultedCollection, 502, '<html><body>Bad gateway</body></html>', 50)
         $null = New-BasetenEnvironment -ModelId $faulted.Id -Name (New-UniqueName) -ErrorVariable errors -ErrorAction SilentlyContinue
         $errors[0].FullyQualifiedErrorId | Should -BeExactly "ApiUnavailable,$newCmdlet"
-        $errors[0].ErrorDetails.Message | Should -BeLike '*Bad gateway*'
+        $errors[0].ErrorDetails.Message | Should -BeExactly 'HTML error page: Bad gateway'
         $errors[0].Exception.StatusCode | Should -Be 502
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text.Json;
@@ -27,9 +28,25 @@ namespace Baseten.Core.Http
             }
             catch (JsonException)
             {
-                // Not JSON (a gateway's HTML page, plain text): the raw body is the best message there is.
+                // Not JSON (a gateway's HTML page, plain text): fall through to the text itself.
             }
-            return Truncate(body.Trim());
+            return Truncate(FromHtml(body) ?? body.Trim());
+        }
+
+        private static readonly System.Text.RegularExpressions.Regex HtmlTitle = new System.Text.RegularExpressions.Regex(
+            @"<title[^>]*>(?<title>.*?)</title>", System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.Singleline);
+
+        private static readonly System.Text.RegularExpressions.Regex HtmlTag = new System.Text.RegularExpressions.Regex(@"<[^>]+>");
+
+        /// <summary>A gateway's HTML error page says what it means in its title ("502 Bad Gateway"), else in its text.</summary>
+        private static string FromHtml(string body)
+        {
+            var trimmed = body.TrimStart();
+            if (trimmed.Length == 0 || trimmed[0] != '<' || trimmed.IndexOf("<html", StringComparison.OrdinalIgnoreCase) < 0) return null;
+            var title = HtmlTitle.Match(body);
+            var text = title.Success ? title.Groups["title"].Value : HtmlTag.Replace(body, " ");
+            text = System.Net.WebUtility.HtmlDecode(System.Text.RegularExpressions.Regex.Replace(text, @"\s+", " ")).Trim();
+            return text.Length == 0 ? null : "HTML error page: " + text;
         }
 
         private static string FromElement(JsonElement root)
