@@ -21,6 +21,8 @@ namespace Baseten.Emulator
         private readonly EmulatorStore store = new EmulatorStore();
         private readonly RequestLog log = new RequestLog();
         private readonly FaultInjector faults = new FaultInjector();
+        private readonly RateLimiter limiter;
+        private readonly RequestPipeline pipeline;
         private readonly ListenerHost host;
 
         private BasetenEmulator(EmulatorOptions options)
@@ -35,7 +37,8 @@ namespace Baseten.Emulator
             DeploymentsResource.Register(router);
             EnvironmentsResource.Register(router);
 
-            var pipeline = new RequestPipeline(router, new Authenticator(ApiKey, ReadOnlyApiKey), faults, log, store);
+            limiter = new RateLimiter(options.RateLimitPerSecond);
+            pipeline = new RequestPipeline(router, new Authenticator(ApiKey, ReadOnlyApiKey), faults, limiter, log, store);
             host = ListenerHost.Start(options.Port, pipeline.HandleAsync);
 
             var logDirectory = string.IsNullOrWhiteSpace(options.RequestLogDirectory)
@@ -64,6 +67,15 @@ namespace Baseten.Emulator
         /// </summary>
         public string RequestLogPath => log.File?.Path;
 
+        /// <summary>Requests received since the start, whatever became of them (faulted, throttled, refused); not reset by <see cref="ClearRequests"/>.</summary>
+        public long RequestCount => pipeline.RequestCount;
+
+        /// <summary>Requests the rate limit refused with 429 since the start (injected 429s not included).</summary>
+        public long ThrottledCount => limiter.ThrottledCount;
+
+        /// <summary>The current per-key limit in requests per second; 0 when off. See <see cref="SetRateLimit"/>.</summary>
+        public int RateLimitPerSecond => limiter.PerSecond;
+
         /// <summary>Starts on a free loopback port with the default key.</summary>
         public static BasetenEmulator Start() => Start(new EmulatorOptions());
 
@@ -87,6 +99,11 @@ namespace Baseten.Emulator
             if (options.Port < 0 || options.Port > 65535)
             {
                 throw new ArgumentOutOfRangeException(nameof(options), "Port must be 0 (any free port) or 1-65535.");
+            }
+
+            if (options.RateLimitPerSecond < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(options), "RateLimitPerSecond must be 0 (no limit) or more.");
             }
 
             return new BasetenEmulator(options);
@@ -150,10 +167,44 @@ namespace Baseten.Emulator
                 throw new ArgumentOutOfRangeException(nameof(delayMilliseconds), "The delay cannot be negative.");
             }
 
-            faults.Add(new Fault(method.Trim().ToUpperInvariant(), new PathPattern(pathPattern.Trim()), statusCode, body, times, delayMilliseconds));
+            faults.Add(Fault.From(new FaultSpec
+            {
+                Method = method,
+                Path = pathPattern,
+                Kind = statusCode == 0 ? FaultKind.Delay : FaultKind.Status,
+                StatusCode = statusCode,
+                Body = body,
+                Times = times,
+                DelayMilliseconds = delayMilliseconds,
+            }));
         }
 
+        /// <summary>
+        /// Injects any kind of fault (see <see cref="FaultKind"/>): wrong answers, resets, lost answers, hangs,
+        /// every Nth request. Faults match in the order injected, whichever overload injected them.
+        /// <code>
+        /// $emu.InjectFault([Baseten.Emulator.FaultSpec]@{ Method = 'POST'; Path = '/v1/models/*/environments'; Kind = 'LoseResponse' })
+        /// </code>
+        /// </summary>
+        /// <exception cref="ArgumentException">The spec makes no sense (the message names the property).</exception>
+        public void InjectFault(FaultSpec spec) => faults.Add(Fault.From(spec));
+
+        /// <summary>Removes every pending fault, of either overload.</summary>
         public void ClearFaults() => faults.Clear();
+
+        /// <summary>
+        /// Sets the per-key rate limit at run time (see <see cref="EmulatorOptions.RateLimitPerSecond"/>);
+        /// 0 turns it off. Takes effect from the next request.
+        /// </summary>
+        public void SetRateLimit(int perSecond)
+        {
+            if (perSecond < 0)
+            {
+                throw new ArgumentOutOfRangeException(nameof(perSecond), "Use 0 (no limit) or more requests per second.");
+            }
+
+            limiter.PerSecond = perSecond;
+        }
 
         /// <summary>Stops listening at once; requests still in flight are dropped. Safe to call twice; never throws.</summary>
         public void Stop() => host.Stop();

@@ -28,5 +28,13 @@ namespace Baseten.Emulator
         /// <c>BASETEN_EMULATOR_REQUEST_LOG</c>, and when that is not set either, no file is written.
         /// </summary>
         public string RequestLogDirectory { get; set; }
+
+        /// <summary>
+        /// Baseten's per-key request limit: at most this many /v1/ requests per key per second (a fixed
+        /// one-second window); over it the answer is 429 <c>{"error": "Rate limit exceeded. Please try again later.", "retry_after": N}</c>
+        /// with a <c>Retry-After: N</c> header. 0 (the default) means no limit. Change it later with
+        /// <see cref="BasetenEmulator.SetRateLimit"/>.
+        /// </summary>
+        public int RateLimitPerSecond { get; set; }
     }
 }

@@ -19,7 +19,9 @@ namespace Baseten.Emulator
             string authorizationScheme,
             int statusCode,
             string responseBody,
-            DateTimeOffset timestamp)
+            DateTimeOffset timestamp,
+            string fault = null,
+            bool responseLost = false)
         {
             Method = method;
             Path = path;
@@ -31,6 +33,8 @@ namespace Baseten.Emulator
             StatusCode = statusCode;
             ResponseBody = responseBody;
             Timestamp = timestamp;
+            Fault = fault;
+            ResponseLost = responseLost;
         }
 
         /// <summary>HTTP method, upper case as sent.</summary>
@@ -52,13 +56,27 @@ namespace Baseten.Emulator
         /// <summary>"Api-Key", "Bearer", "Unrecognized" (some other header value) or null (no header).</summary>
         public string AuthorizationScheme { get; }
 
-        /// <summary>The status the emulator answered (0 if the request was aborted by Stop).</summary>
+        /// <summary>
+        /// The status the emulator answered, or would have: 0 when the connection was dropped before any
+        /// status (a reset, a hang, Stop during a delay); for a LoseResponse fault the real status of the
+        /// request it processed, with <see cref="ResponseLost"/> set.
+        /// </summary>
         public int StatusCode { get; }
 
+        /// <summary>The body answered (for a ResetMidResponse fault, the part sent before the reset).</summary>
         public string ResponseBody { get; }
 
         /// <summary>When the request arrived.</summary>
         public DateTimeOffset Timestamp { get; }
+
+        /// <summary>The name of the <see cref="FaultKind"/> injected into this request ("LoseResponse", "Status"...), or null when none.</summary>
+        public string Fault { get; }
+
+        /// <summary>
+        /// True when the client got no complete answer: the connection was reset (ResetBeforeResponse,
+        /// ResetMidResponse, LoseResponse, Hang) or the emulator stopped while the request waited.
+        /// </summary>
+        public bool ResponseLost { get; }
 
         public override string ToString() =>
             Method + " " + Path + (Query.Length > 0 ? "?" + Query : string.Empty) + " -> " + StatusCode;

@@ -3,8 +3,9 @@ using System.Collections.Generic;
 namespace Baseten.Emulator.Faults
 {
     /// <summary>
-    /// The queue of scripted faults. The first fault (in the order injected) that matches a request
-    /// fires; each fires its set number of times and is then removed.
+    /// The queue of scripted faults. The first fault (in the order injected) that matches a request and is
+    /// due (see <see cref="Fault.EveryNth"/>) fires; each fires its set number of times and is then removed.
+    /// The lock is held only to pick a fault, never while answering.
     /// </summary>
     internal sealed class FaultInjector
     {
@@ -27,7 +28,7 @@ namespace Baseten.Emulator.Faults
             }
         }
 
-        /// <summary>Claims one firing of the first matching fault, or returns null.</summary>
+        /// <summary>Claims one firing of the first matching, due fault, or returns null.</summary>
         public Fault Take(string method, IReadOnlyList<string> segments)
         {
             lock (sync)
@@ -38,6 +39,16 @@ namespace Baseten.Emulator.Faults
                     if (!fault.IsMatch(method, segments))
                     {
                         continue;
+                    }
+
+                    if (fault.EveryNth > 1)
+                    {
+                        fault.Seen++;
+                        if (fault.Seen % fault.EveryNth != 0)
+                        {
+                            // Not its turn: the request goes on to later faults, then to the API.
+                            continue;
+                        }
                     }
 
                     fault.Remaining--;

@@ -9,7 +9,8 @@ namespace Baseten.Emulator.Logging
     /// <summary>
     /// Appends each recorded request as one JSON line to <c>&lt;dir&gt;/requests-&lt;port&gt;-&lt;pid&gt;.jsonl</c>,
     /// so another process (a contract check after the test run) can read what was sent. The line holds
-    /// what <see cref="RecordedRequest"/> holds except the response body, and so never the key. Writing is
+    /// what <see cref="RecordedRequest"/> holds except the response body, and so never the key (Fault and
+    /// ResponseLost only on requests a fault was injected into). Writing is
     /// best effort: a full disk or a missing folder must not break the request being answered.
     /// </summary>
     internal sealed class RequestLogFile
@@ -58,7 +59,7 @@ namespace Baseten.Emulator.Logging
         {
             try
             {
-                var line = new JsonObject
+                var json = new JsonObject
                 {
                     ["Method"] = entry.Method,
                     ["Path"] = entry.Path,
@@ -69,7 +70,16 @@ namespace Baseten.Emulator.Logging
                     ["AuthorizationScheme"] = entry.AuthorizationScheme,
                     ["StatusCode"] = entry.StatusCode,
                     ["Timestamp"] = entry.Timestamp.ToString("o"),
-                }.ToJsonString() + "\n";
+                };
+
+                // Only on faulted requests, so the lines of ordinary traffic keep their shape.
+                if (entry.Fault != null)
+                {
+                    json["Fault"] = entry.Fault;
+                    json["ResponseLost"] = entry.ResponseLost;
+                }
+
+                var line = json.ToJsonString() + "\n";
 
                 lock (Sync)
                 {

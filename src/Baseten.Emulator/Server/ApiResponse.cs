@@ -6,7 +6,7 @@ using Baseten.Emulator.Validation;
 
 namespace Baseten.Emulator.Server
 {
-    /// <summary>What the emulator answers: a status, a JSON body and any extra headers.</summary>
+    /// <summary>What the emulator answers: a status, a body (JSON unless a fault says otherwise) and any extra headers.</summary>
     internal sealed class ApiResponse
     {
         // Python's json (behind FastAPI) writes non-ASCII text as is; the default encoder would escape it.
@@ -24,6 +24,9 @@ namespace Baseten.Emulator.Server
         public int StatusCode { get; }
 
         public string Body { get; }
+
+        /// <summary>application/json, except for some injected faults (an HTML error page).</summary>
+        public string ContentType { get; set; } = "application/json";
 
         public IDictionary<string, string> Headers { get; } = new Dictionary<string, string>();
 

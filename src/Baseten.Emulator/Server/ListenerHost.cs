@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Net;
 using System.Threading;
 using System.Threading.Tasks;
@@ -19,6 +20,9 @@ namespace Baseten.Emulator.Server
         private readonly HttpListener listener;
         private readonly CancellationTokenSource stopping = new CancellationTokenSource();
         private readonly Func<HttpListenerContext, CancellationToken, Task> handle;
+
+        // Requests being handled, so Stop can drop their connections (see Stop).
+        private readonly ConcurrentDictionary<HttpListenerContext, bool> inFlight = new ConcurrentDictionary<HttpListenerContext, bool>();
         private int stopped;
 
         private ListenerHost(HttpListener listener, Uri baseUri, Func<HttpListenerContext, CancellationToken, Task> handle)
@@ -67,6 +71,13 @@ namespace Baseten.Emulator.Server
             catch (AggregateException)
             {
                 // A callback threw; stopping goes on regardless.
+            }
+
+            // Reset what is still in flight (a hang, a delay, a stream): the managed listener of Linux and
+            // macOS would otherwise answer each with an empty "200 OK" as it closes.
+            foreach (var context in inFlight.Keys)
+            {
+                ConnectionReset.Reset(context);
             }
 
             try
@@ -127,6 +138,7 @@ namespace Baseten.Emulator.Server
                     continue;
                 }
 
+                inFlight[context] = true;
                 _ = Task.Run(() => HandleSafely(context));
             }
         }
@@ -139,15 +151,13 @@ namespace Baseten.Emulator.Server
             }
             catch (Exception)
             {
-                // The client went away or the emulator stopped mid-answer; nothing useful to do.
-                try
-                {
-                    context.Response.Abort();
-                }
-                catch (Exception)
-                {
-                    // Already gone.
-                }
+                // The client went away or the emulator stopped mid-answer: drop the connection without
+                // sending anything more (a plain Abort on Linux and macOS would still send a 200 first).
+                ConnectionReset.Reset(context);
+            }
+            finally
+            {
+                inFlight.TryRemove(context, out _);
             }
         }
     }
