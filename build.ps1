@@ -25,11 +25,12 @@
              Exit 1 if anything failed or a suite did not run (a suite that crashed counts as failed).
       Demo   Build, then tools/Demo.ps1 in a fresh process.
       Bench  Build, then tools/Bench.ps1 in a fresh process.
+      Soak   Build, then tools/Soak.ps1 in a fresh process (faults, 10,000 calls, parallel runspaces; out/soak/results.md).
       Clean  Removes out/.
 #>
 [CmdletBinding()]
 param(
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Soak', 'Clean')]
     [string[]]$Task = 'Build',
 
     [string]$Configuration = 'Release'
@@ -343,6 +344,7 @@ try {
             'Test' { Invoke-Test }
             'Demo' { Invoke-ToolScript 'Demo' }
             'Bench' { Invoke-ToolScript 'Bench' }
+            'Soak' { Invoke-ToolScript 'Soak' }
         }
     }
 }

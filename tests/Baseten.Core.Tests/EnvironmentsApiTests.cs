@@ -132,7 +132,28 @@ namespace Baseten.Core.Tests
 
             var error = await Assert.ThrowsAsync<BasetenResponseException>(() => _api.Environments.ListAsync(_model.Id));
 
-            Assert.Contains("\"environments\"", error.Message);
+            Assert.Contains("it lacks environments", error.Message);
+        }
+
+        [Fact]
+        public async Task GetAnsweredWithTheWrongShapeIsAResponseException()
+        {
+            await _api.Environments.CreateAsync(_model.Id, new CreateEnvironmentRequestV1 { Name = "shape" });
+            _emulator.InjectFault("GET", "/v1/models/*/environments/shape", 200, "{\"unexpected\": true}", 1);
+
+            var error = await Assert.ThrowsAsync<BasetenResponseException>(() => _api.Environments.GetAsync(_model.Id, "shape"));
+
+            Assert.Contains("is not the expected EnvironmentV1: it lacks name, model_id, created_at", error.Message);
+        }
+
+        [Fact]
+        public async Task ListWithAnItemOfTheWrongShapeIsAResponseException()
+        {
+            _emulator.InjectFault("GET", "/v1/models/*/environments", 200, "{\"environments\": [{\"name\": \"a\"}]}", 1);
+
+            var error = await Assert.ThrowsAsync<BasetenResponseException>(() => _api.Environments.ListAsync(_model.Id));
+
+            Assert.Contains("environments[0].model_id", error.Message);
         }
 
         [Fact]

@@ -57,9 +57,7 @@ namespace Baseten.Core.Environments
         {
             var path = ApiPath.Build("v1", "models", modelId, "environments");
             var list = await _api.SendAsync<EnvironmentsV1>(HttpMethod.Get, path).ConfigureAwait(false);
-            if (list.Environments == null)
-                throw new BasetenResponseException("the body has no \"environments\" list.", 200, null, "GET", path);
-            return list.Environments;
+            return list.Environments; // never null: the reader refuses a list answer without it
         }
 
         /// <summary><c>GET /v1/models/{model_id}/environments/{env_name}</c>: one environment.</summary>

@@ -10,6 +10,7 @@ using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
 using Baseten.Core.Json;
+using Baseten.Core.Models;
 
 namespace Baseten.Core.Http
 {
@@ -311,6 +312,12 @@ namespace Baseten.Core.Http
             {
                 var result = JsonSerializer.Deserialize<T>(content, BasetenJson.Options);
                 if (result == null) throw new BasetenResponseException("the body is JSON null.", status, "null", method, path);
+                var missing = (result as ApiObject)?.MissingRequiredFields().Take(5).ToList();
+                if (missing != null && missing.Count > 0)
+                {
+                    var start = ApiErrorMessage.Truncate(SecretRedactor.Redact(Encoding.UTF8.GetString(content), apiKey));
+                    throw new BasetenResponseException($"the body is not the expected {typeof(T).Name}: it lacks {string.Join(", ", missing)}.", status, start, method, path);
+                }
                 return result;
             }
             catch (Exception ex) when (ex is JsonException || ex is NotSupportedException || ex is InvalidOperationException || ex is ArgumentException)

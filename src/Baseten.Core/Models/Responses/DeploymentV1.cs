@@ -26,5 +26,11 @@ namespace Baseten.Core.Models
         [JsonPropertyName("request_backpressure_settings")] public RequestBackpressureSettingsV1 RequestBackpressureSettings { get; set; }
 
         public override string ToString() => Name;
+
+        internal override IEnumerable<string> MissingRequiredFields()
+        {
+            if (string.IsNullOrEmpty(Id)) yield return "id";
+            if (string.IsNullOrEmpty(ModelId)) yield return "model_id";
+        }
     }
 }

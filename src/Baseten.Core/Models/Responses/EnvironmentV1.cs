@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
 
@@ -22,5 +23,12 @@ namespace Baseten.Core.Models
         [JsonPropertyName("autoscaling_schedules")] public JsonElement? AutoscalingSchedules { get; set; }
 
         public override string ToString() => Name;
+
+        internal override IEnumerable<string> MissingRequiredFields()
+        {
+            if (string.IsNullOrEmpty(Name)) yield return "name";
+            if (string.IsNullOrEmpty(ModelId)) yield return "model_id";
+            if (CreatedAt == default) yield return "created_at";
+        }
     }
 }

@@ -7,5 +7,23 @@ namespace Baseten.Core.Models
     public sealed class EnvironmentsV1 : ApiObject
     {
         [JsonPropertyName("environments")] public List<EnvironmentV1> Environments { get; set; }
+
+        internal override IEnumerable<string> MissingRequiredFields()
+        {
+            if (Environments == null)
+            {
+                yield return "environments";
+                yield break;
+            }
+            for (var i = 0; i < Environments.Count; i++)
+            {
+                if (Environments[i] == null)
+                {
+                    yield return $"environments[{i}]";
+                    continue;
+                }
+                foreach (var field in Environments[i].MissingRequiredFields()) yield return $"environments[{i}].{field}";
+            }
+        }
     }
 }
