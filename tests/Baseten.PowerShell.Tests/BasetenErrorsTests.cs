@@ -18,6 +18,7 @@ namespace Baseten.PowerShell.Tests
         [InlineData(400, "ApiRequestRejected", ErrorCategory.InvalidArgument)]
         [InlineData(401, "AuthenticationFailed", ErrorCategory.AuthenticationError)]
         [InlineData(403, "PermissionDenied", ErrorCategory.PermissionDenied)]
+        [InlineData(407, "ProxyAuthenticationRequired", ErrorCategory.AuthenticationError)]
         [InlineData(404, "EnvironmentNotFound", ErrorCategory.ObjectNotFound)]
         [InlineData(408, "RequestTimedOut", ErrorCategory.OperationTimeout)]
         [InlineData(409, "EnvironmentAlreadyExists", ErrorCategory.ResourceExists)]
@@ -52,6 +53,7 @@ namespace Baseten.PowerShell.Tests
         [Theory]
         [InlineData(401)]
         [InlineData(403)]
+        [InlineData(407)]
         [InlineData(429)]
         [InlineData(500)]
         public void SomeStatusesRecommendAnAction(int status)

@@ -33,8 +33,8 @@ namespace Baseten.Core.Http
         {
             // Loopback targets go through the proxy too: a proxy was asked for, and tests need to see it used.
             BypassProxyOnLocal = false,
+            // Credentials alone: WebProxy.UseDefaultCredentials = false would set Credentials back to null.
             Credentials = UseDefaultCredentials ? CredentialCache.DefaultCredentials : Credential,
-            UseDefaultCredentials = UseDefaultCredentials,
         };
 
         public bool Equals(ProxySettings other) =>

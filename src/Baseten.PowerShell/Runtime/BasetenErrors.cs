@@ -14,6 +14,7 @@ namespace Baseten.PowerShell
         public const string InvalidBaseUri = "InvalidBaseUri";
         public const string InsecureBaseUri = "InsecureBaseUri";
         public const string AuthenticationFailed = "AuthenticationFailed";
+        public const string ProxyAuthenticationRequired = "ProxyAuthenticationRequired";
         public const string PermissionDenied = "PermissionDenied";
         public const string ApiRequestRejected = "ApiRequestRejected";
         public const string RateLimited = "RateLimited";
@@ -52,6 +53,9 @@ namespace Baseten.PowerShell
             if (status == 403)
                 return Record(api, PermissionDenied, ErrorCategory.PermissionDenied, target, said,
                     "Use an API key whose team and permissions allow this change.");
+            if (status == 407)
+                return Record(api, ProxyAuthenticationRequired, ErrorCategory.AuthenticationError, target, said,
+                    "The proxy refused the request: check Connect-Baseten -Proxy and -ProxyCredential.");
             if (status == 404) return Record(api, ids.NotFound, ErrorCategory.ObjectNotFound, target, said, null);
             if (status == 409) return Record(api, ids.Conflict, ErrorCategory.ResourceExists, target, said, null);
             if (status == 400 || status == 422) return Record(api, ApiRequestRejected, ErrorCategory.InvalidArgument, target, said, null);
