@@ -26,7 +26,8 @@ namespace Baseten.Core.Http
                     if (!string.IsNullOrWhiteSpace(fromJson)) return Truncate(fromJson);
                 }
             }
-            catch (JsonException)
+            // InvalidOperationException: JSON that parses but holds a lone surrogate (\ud800) cannot be read as text.
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
                 // Not JSON (a gateway's HTML page, plain text): fall through to the text itself.
             }

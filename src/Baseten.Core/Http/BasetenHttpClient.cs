@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Net;
@@ -82,7 +83,8 @@ namespace Baseten.Core.Http
             log = log ?? NullHttpLog.Instance;
             var policy = connection.RetryPolicy;
             var idempotent = method == HttpMethod.Get || method == HttpMethod.Put || method == HttpMethod.Delete || method == HttpMethod.Head;
-            var waited = TimeSpan.Zero;
+            // The retry limit counts wall time from the first failure: waits, and read-backs with their own waits.
+            Stopwatch sinceFirstFailure = null;
             var mayHaveApplied = false;
             for (var attempt = 1; ; attempt++)
             {
@@ -106,11 +108,7 @@ namespace Baseten.Core.Http
 
                 var kind = FailureClassifier.Classify(failure);
                 if (kind == FailureKind.Permanent) throw failure;
-                if (attempt > policy.MaxRetries)
-                {
-                    if (policy.MaxRetries > 0) log.Verbose($"Giving up on {method.Method} /{failure.Path} after {attempt} attempts: {Describe(failure)}.");
-                    throw failure;
-                }
+                sinceFirstFailure = sinceFirstFailure ?? Stopwatch.StartNew();
                 if (kind == FailureKind.Unknown && !idempotent)
                 {
                     if (readBack == null)
@@ -118,23 +116,33 @@ namespace Baseten.Core.Http
                         log.Verbose($"Not retrying {method.Method} /{failure.Path}: {Describe(failure)}, and it may have taken effect.");
                         throw failure;
                     }
+                    // Read back even when no retry is left: the change may have happened, and a re-run would then
+                    // meet its own create as a conflict.
                     var applied = await TryReadBackAsync(readBack, method, failure, log, cancellationToken).ConfigureAwait(false);
                     if (applied != null) return applied;
                     mayHaveApplied = true;
                 }
+                if (attempt > policy.MaxRetries)
+                {
+                    if (policy.MaxRetries > 0) log.Verbose($"Giving up on {method.Method} /{failure.Path} after {attempt} attempts: {Describe(failure)}.");
+                    throw failure;
+                }
 
                 var asked = (failure as BasetenApiException)?.RetryAfter;
                 var wait = asked ?? policy.Backoff(attempt, NextJitter());
-                if (waited + wait > policy.MaxRetryTime)
+                var spent = sinceFirstFailure.Elapsed;
+                if (spent + wait > policy.MaxRetryTime)
                 {
-                    log.Verbose($"Not retrying {method.Method} /{failure.Path} after {Describe(failure)}: a wait of {wait.TotalSeconds:0.0} s " +
-                                $"would pass the {policy.MaxRetryTime.TotalSeconds:0.#} s retry limit ({waited.TotalSeconds:0.0} s waited so far).");
+                    log.Verbose(string.Format(CultureInfo.InvariantCulture,
+                        "Not retrying {0} /{1} after {2}: a wait of {3:0.0} s would pass the {4:0.#} s retry limit ({5:0.0} s spent retrying so far).",
+                        method.Method, failure.Path, Describe(failure), wait.TotalSeconds, policy.MaxRetryTime.TotalSeconds, spent.TotalSeconds));
                     throw failure;
                 }
-                log.Verbose($"Retry {attempt} of {policy.MaxRetries} for {method.Method} /{failure.Path} after {Describe(failure)}: " +
-                            $"waiting {wait.TotalSeconds:0.0} s{(asked.HasValue ? " as the API asked" : string.Empty)}.");
+                log.Verbose(string.Format(CultureInfo.InvariantCulture,
+                    "Retry {0} of {1} for {2} /{3} after {4}: waiting {5:0.0} s{6}.",
+                    attempt, policy.MaxRetries, method.Method, failure.Path, Describe(failure), wait.TotalSeconds,
+                    asked.HasValue ? " as the API asked" : string.Empty));
                 await Task.Delay(wait, cancellationToken).ConfigureAwait(false);
-                waited += wait;
             }
         }
 
@@ -198,11 +206,13 @@ namespace Baseten.Core.Http
                         {
                             content = await ReadCappedAsync(response, method.Method, wirePath, deadline.Token).ConfigureAwait(false);
                         }
-                        finally
+                        catch (BasetenResponseException)
                         {
-                            // One line per answered request, also when its body could not be read.
-                            log.Verbose($"HTTP {method.Method} /{wirePath} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
+                            log.Verbose($"HTTP {method.Method} /{wirePath} -> {status} {response.ReasonPhrase}, body refused ({clock.ElapsedMilliseconds} ms)");
+                            throw;
                         }
+                        // A body cut off by the connection is logged once, below, as a connection failure.
+                        log.Verbose($"HTTP {method.Method} /{wirePath} -> {status} {response.ReasonPhrase} ({clock.ElapsedMilliseconds} ms)");
                         if (log.IsDebugEnabled) log.Debug(DescribeResponse(response, content, connection.ApiKey));
                         if (status < 200 || status > 299) throw ApiError(response, content, method.Method, wirePath, connection.ApiKey);
                         return Deserialize<T>(content, status, method.Method, wirePath, connection.ApiKey);

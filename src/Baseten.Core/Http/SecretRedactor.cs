@@ -57,7 +57,8 @@ namespace Baseten.Core.Http
                     return Encoding.UTF8.GetString(stream.ToArray());
                 }
             }
-            catch (JsonException)
+            // InvalidOperationException: JSON that parses but holds a lone surrogate (\ud800) cannot be read as text.
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
                 return text;
             }

@@ -31,8 +31,8 @@ namespace Baseten.Core.Http
                 // A header HttpClient's parser refused (e.g. "2.5") is still worth reading by hand.
                 return headers != null && headers.TryGetValues("Retry-After", out var raw) ? FromText(string.Join(",", raw), now) : null;
             }
-            if (value.Delta.HasValue) return NotNegative(value.Delta.Value);
-            if (value.Date.HasValue) return NotNegative(value.Date.Value - now);
+            if (value.Delta.HasValue) return Usable(value.Delta.Value);
+            if (value.Date.HasValue) return Usable(value.Date.Value - now);
             return null;
         }
 
@@ -44,7 +44,7 @@ namespace Baseten.Core.Http
             if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var seconds))
                 return IsUsable(seconds) ? TimeSpan.FromSeconds(seconds) : (TimeSpan?)null;
             if (DateTimeOffset.TryParseExact(text, "r", CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var date))
-                return NotNegative(date - now);
+                return Usable(date - now);
             return null;
         }
 
@@ -64,7 +64,8 @@ namespace Baseten.Core.Http
                     return null;
                 }
             }
-            catch (JsonException)
+            // InvalidOperationException: JSON that parses but holds a lone surrogate (\ud800) cannot be read as text.
+            catch (Exception ex) when (ex is JsonException || ex is InvalidOperationException)
             {
                 return null;
             }
@@ -73,6 +74,8 @@ namespace Baseten.Core.Http
         // Negative, NaN or absurd (> 1 day) values are ignored rather than trusted.
         private static bool IsUsable(double seconds) => !double.IsNaN(seconds) && seconds >= 0 && seconds <= 86400;
 
-        private static TimeSpan NotNegative(TimeSpan wait) => wait < TimeSpan.Zero ? TimeSpan.Zero : wait;
+        /// <summary>A date in the past means "now"; more than a day away is not believed, like the body field.</summary>
+        private static TimeSpan? Usable(TimeSpan wait) =>
+            wait < TimeSpan.Zero ? TimeSpan.Zero : wait.TotalSeconds <= 86400 ? wait : (TimeSpan?)null;
     }
 }

@@ -57,7 +57,8 @@ namespace Baseten.Core.Http
             var exponent = Math.Min(Math.Max(retry, 1) - 1, 20);
             var ceiling = Math.Min(MaxDelay.TotalMilliseconds, BaseDelay.TotalMilliseconds * Math.Pow(2, exponent));
             var half = ceiling / 2;
-            return TimeSpan.FromMilliseconds(half + Math.Min(Math.Max(jitter, 0), 1) * half);
+            var draw = double.IsNaN(jitter) ? 0 : Math.Min(Math.Max(jitter, 0), 1);
+            return TimeSpan.FromMilliseconds(half + draw * half);
         }
 
         public override string ToString() =>
