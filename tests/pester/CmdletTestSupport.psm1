@@ -183,3 +183,145 @@ function Get-HttpVerboseLine {
 }
 
 Export-ModuleMember -Function *
+
+# ---------------------------------------------------------------------------------------------------------------
+# Helpers for Reliability.Tests.ps1, Parallel.Tests.ps1 and Cancellation.Tests.ps1 (retries, throttling, faults,
+# many runspaces, Ctrl+C). Exported by the Export-ModuleMember at the end of this block (the one above runs before
+# these functions exist, so it does not export them).
+# ---------------------------------------------------------------------------------------------------------------
+
+function Connect-BasetenRetryTestEmulator {
+    <#
+        Connect-Baseten to the emulator with every retry setting spelled out. The backoff starts at 0.01 s (the
+        least Connect-Baseten takes), so retried faults cost milliseconds unless the server asks for a wait.
+        Returns nothing.
+    #>
+    param(
+        [Parameter(Mandatory, Position = 0)]$Emulator,
+        [int]$MaxRetry = 3,
+        [int]$MaxRetryTimeSec = 60,
+        [double]$RetryDelaySec = 0.01,
+        [int]$TimeoutSec = 100
+    )
+    $null = Connect-Baseten -ApiKey (ConvertTo-TestSecureString $Emulator.ApiKey) -BaseUri $Emulator.BaseUri `
+        -MaxRetry $MaxRetry -MaxRetryTimeSec $MaxRetryTimeSec -RetryDelaySec $RetryDelaySec -TimeoutSec $TimeoutSec -ErrorAction Stop
+}
+
+function Get-VerboseMessage {
+    <# The messages of the VerboseRecords among captured stream records (4>&1), in order. #>
+    param([Parameter(ValueFromPipeline)]$Record)
+    process {
+        if ($Record -is [System.Management.Automation.VerboseRecord]) { $Record.Message }
+    }
+}
+
+function Get-RetryVerboseLine {
+    <#
+        The retry machinery's verbose lines among captured stream records or messages: "Retry n of N for ...",
+        "Giving up on ...", "Not retrying ...", "The answer to ... was lost ...", "It did: ..." / "It did not: ...",
+        "Reading back failed too ...". Not the per-request "HTTP ..." lines.
+    #>
+    param([Parameter(ValueFromPipeline)]$Record)
+    process {
+        $message = if ($Record -is [System.Management.Automation.VerboseRecord]) { $Record.Message } elseif ($Record -is [string]) { $Record } else { $null }
+        if ($message -and $message -match '^(Retry \d+ of \d+ for |Giving up on |Not retrying |The answer to |It did(:| not:)|Reading back failed)') { $message }
+    }
+}
+
+function ConvertTo-EmulatorRequestSummary {
+    <#
+        One short line per logged request, for comparing a whole log at once:
+        "POST /v1/models/abc/environments 200 LoseResponse lost", "GET /v1/models/abc/environments/x 404".
+        -Replace @{ '/v1/models/abc/environments' = '{c}' } shortens paths that start with a key (the longest
+        matching key wins): "POST {c} 200", "GET {c}/x 404".
+    #>
+    param(
+        [Parameter(ValueFromPipeline)]$Request,
+        [hashtable]$Replace = @{}
+    )
+    begin { $keys = @($Replace.Keys | Sort-Object -Property Length -Descending) }
+    process {
+        if ($null -eq $Request) { return }
+        $path = $Request.Path
+        foreach ($key in $keys) {
+            if ($path.StartsWith($key, [System.StringComparison]::Ordinal)) { $path = $Replace[$key] + $path.Substring($key.Length); break }
+        }
+        $line = '{0} {1} {2}' -f $Request.Method, $path, $Request.StatusCode
+        if ($Request.Fault) { $line += ' ' + $Request.Fault }
+        if ($Request.ResponseLost) { $line += ' lost' }
+        $line
+    }
+}
+
+function Wait-BasetenTestCondition {
+    <# Polls -Condition every -IntervalMs until it is true or -TimeoutMs passes; returns whether it became true. #>
+    param(
+        [Parameter(Mandatory, Position = 0)][scriptblock]$Condition,
+        [int]$TimeoutMs = 5000,
+        [int]$IntervalMs = 10
+    )
+    $clock = [System.Diagnostics.Stopwatch]::StartNew()
+    while ($true) {
+        if (& $Condition) { return $true }
+        if ($clock.ElapsedMilliseconds -ge $TimeoutMs) { return $false }
+        Start-Sleep -Milliseconds $IntervalMs
+    }
+}
+
+function Get-TcpConnectionToPort {
+    <#
+        The TCP sockets of this machine's network namespace whose REMOTE port is -Port, from Linux's /proc/net/tcp
+        and /proc/net/tcp6 (IPv4-mapped client sockets show in tcp6): for a loopback server on a fresh port, the
+        client side of every connection to it. -BothEnds adds the server's side (local port -Port), listener
+        included. Each as { Local; Remote; State } with the state by name (ESTABLISHED, TIME_WAIT, ...). Returns
+        nothing where /proc/net/tcp does not exist (check $IsLinux first).
+    #>
+    param([Parameter(Mandatory)][int]$Port, [switch]$BothEnds)
+    $states = @{
+        '01' = 'ESTABLISHED'; '02' = 'SYN_SENT'; '03' = 'SYN_RECV'; '04' = 'FIN_WAIT1'; '05' = 'FIN_WAIT2'; '06' = 'TIME_WAIT'
+        '07' = 'CLOSE'; '08' = 'CLOSE_WAIT'; '09' = 'LAST_ACK'; '0A' = 'LISTEN'; '0B' = 'CLOSING'
+    }
+    $suffix = ':{0:X4}' -f $Port
+    foreach ($file in '/proc/net/tcp', '/proc/net/tcp6') {
+        if (-not (Test-Path -LiteralPath $file)) { continue }
+        foreach ($line in (Get-Content -LiteralPath $file | Select-Object -Skip 1)) {
+            $fields = $line.Trim() -split '\s+'
+            if ($fields.Count -lt 4) { continue }
+            $isClient = $fields[2].EndsWith($suffix, [System.StringComparison]::OrdinalIgnoreCase)
+            $isServer = $BothEnds -and $fields[1].EndsWith($suffix, [System.StringComparison]::OrdinalIgnoreCase)
+            if (-not ($isClient -or $isServer)) { continue }
+            $state = $states[$fields[3].ToUpperInvariant()]
+            [pscustomobject]@{ Local = $fields[1]; Remote = $fields[2]; State = $(if ($state) { $state } else { $fields[3] }) }
+        }
+    }
+}
+
+function Assert-BasetenErrorRecordIsClear {
+    <#
+        Throws unless every ErrorRecord given is a clear error: an exception that is not (and does not wrap) a
+        NullReferenceException, a non-empty exception message, non-empty ToString(), and non-empty ErrorDetails
+        when it has any. -ErrorId, when given, must match each FullyQualifiedErrorId exactly.
+    #>
+    param(
+        [Parameter(Mandatory, Position = 0)][AllowEmptyCollection()][object[]]$ErrorRecord,
+        [string]$ErrorId
+    )
+    if ($ErrorRecord.Count -eq 0) { throw 'Expected at least one ErrorRecord, got none.' }
+    foreach ($record in $ErrorRecord) {
+        if ($record -isnot [System.Management.Automation.ErrorRecord]) { throw "Expected an ErrorRecord, got [$($record.GetType().FullName)]." }
+        for ($inner = $record.Exception; $null -ne $inner; $inner = $inner.InnerException) {
+            if ($inner -is [System.NullReferenceException]) { throw "A NullReferenceException surfaced: $($record.Exception)" }
+        }
+        if ([string]::IsNullOrWhiteSpace($record.Exception.Message)) { throw "An ErrorRecord ($($record.FullyQualifiedErrorId)) has an empty exception message." }
+        if ([string]::IsNullOrWhiteSpace($record.ToString())) { throw "An ErrorRecord ($($record.FullyQualifiedErrorId)) shows as empty text." }
+        if ($null -ne $record.ErrorDetails -and [string]::IsNullOrWhiteSpace($record.ErrorDetails.Message)) {
+            throw "An ErrorRecord ($($record.FullyQualifiedErrorId)) has ErrorDetails with an empty message."
+        }
+        if ($ErrorId -and $record.FullyQualifiedErrorId -cne $ErrorId) {
+            throw "Expected ErrorId '$ErrorId', got '$($record.FullyQualifiedErrorId)': $($record.Exception.Message)"
+        }
+    }
+}
+
+Export-ModuleMember -Function Connect-BasetenRetryTestEmulator, Get-VerboseMessage, Get-RetryVerboseLine, ConvertTo-EmulatorRequestSummary,
+    Wait-BasetenTestCondition, Get-TcpConnectionToPort, Assert-BasetenErrorRecordIsClear
