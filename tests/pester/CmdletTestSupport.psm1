@@ -325,3 +325,69 @@ function Assert-BasetenErrorRecordIsClear {
 
 Export-ModuleMember -Function Connect-BasetenRetryTestEmulator, Get-VerboseMessage, Get-RetryVerboseLine, ConvertTo-EmulatorRequestSummary,
     Wait-BasetenTestCondition, Get-TcpConnectionToPort, Assert-BasetenErrorRecordIsClear
+
+# ---- Inspecting everything a cmdlet produced (for "the secret appears nowhere" tests) -----------------------------
+
+function Add-InspectedText([System.Collections.Generic.List[string]]$Into, [scriptblock]$Render) {
+    try {
+        $text = & $Render
+        if ($null -ne $text) { $Into.Add(($text | Out-String)) }
+    }
+    catch {
+        $Into.Add("<could not render: $($_.Exception.Message)>")
+    }
+}
+
+# Every way a user could look at what a cmdlet produced, as one text.
+function ConvertTo-InspectedText([object[]]$Items) {
+    $parts = [System.Collections.Generic.List[string]]::new()
+    # Export-Clixml writes to a real file, as a user would.
+    $clixml = Join-Path ([System.IO.Path]::GetTempPath()) ("baseten-inspect-{0}.xml" -f [guid]::NewGuid().ToString('N'))
+    try {
+    foreach ($item in $Items) {
+        if ($null -eq $item) { continue }
+        if ($item -is [System.Management.Automation.ErrorRecord]) {
+            Add-InspectedText $parts { $item | Out-String }
+            Add-InspectedText $parts { $item | Format-List * -Force | Out-String }
+            Add-InspectedText $parts { $item.ToString() }
+            Add-InspectedText $parts { $item.ErrorDetails.Message; $item.ErrorDetails.RecommendedAction }
+            Add-InspectedText $parts { $item.CategoryInfo | Format-List * | Out-String }
+            Add-InspectedText $parts { $item.TargetObject | Out-String }
+            Add-InspectedText $parts { ConvertTo-Json -InputObject $item.TargetObject -Depth 3 -WarningAction SilentlyContinue }
+            Add-InspectedText $parts { $item.InvocationInfo | Format-List * | Out-String }
+            $exception = $item.Exception
+            while ($null -ne $exception) {
+                $current = $exception
+                Add-InspectedText $parts { $current.ToString() }
+                Add-InspectedText $parts { $current | Format-List * -Force | Out-String }
+                Add-InspectedText $parts { ConvertTo-Json -InputObject $current -Depth 2 -WarningAction SilentlyContinue }
+                $exception = $exception.InnerException
+            }
+        }
+        elseif ($item -is [System.Management.Automation.InformationalRecord]) {
+            # Verbose, Debug and Warning records.
+            Add-InspectedText $parts { $item.Message }
+        }
+        elseif ($item -is [System.Management.Automation.InformationRecord]) {
+            Add-InspectedText $parts { $item.MessageData | Out-String }
+        }
+        else {
+            Add-InspectedText $parts { $item.ToString() }
+            Add-InspectedText $parts { $item | Format-List * -Force | Out-String }
+            Add-InspectedText $parts { $item | Format-Table -AutoSize | Out-String }
+            Add-InspectedText $parts { $item | Format-Custom -Depth 3 | Out-String }
+            Add-InspectedText $parts { ConvertTo-Json -InputObject $item -Depth 5 -WarningAction SilentlyContinue }
+            Add-InspectedText $parts {
+                Export-Clixml -LiteralPath $clixml -InputObject $item -Depth 5
+                Get-Content -LiteralPath $clixml -Raw
+            }
+        }
+    }
+    }
+    finally {
+        Remove-Item -LiteralPath $clixml -ErrorAction SilentlyContinue
+    }
+    $parts -join "`n"
+}
+
+Export-ModuleMember -Function ConvertTo-InspectedText

@@ -78,49 +78,6 @@ BeforeAll {
         @($records) + $fromErrorVariable
     }
 
-    function Add-Text([System.Collections.Generic.List[string]]$Into, [scriptblock]$Render) {
-        try {
-            $text = & $Render
-            if ($null -ne $text) { $Into.Add(($text | Out-String)) }
-        }
-        catch { $Into.Add("<could not render: $($_.Exception.Message)>") }
-    }
-
-    # Every way a user could look at what a cmdlet produced, as one text.
-    function ConvertTo-InspectedText([object[]]$Items) {
-        $parts = [System.Collections.Generic.List[string]]::new()
-        foreach ($item in $Items) {
-            if ($null -eq $item) { continue }
-            if ($item -is [System.Management.Automation.ErrorRecord]) {
-                Add-Text $parts { $item | Out-String }
-                Add-Text $parts { $item | Format-List * -Force | Out-String }
-                Add-Text $parts { $item.ToString() }
-                Add-Text $parts { $item.ErrorDetails.Message; $item.ErrorDetails.RecommendedAction }
-                Add-Text $parts { $item.CategoryInfo | Format-List * | Out-String }
-                Add-Text $parts { $item.TargetObject | Out-String }
-                Add-Text $parts { ConvertTo-Json -InputObject $item.TargetObject -Depth 3 -WarningAction SilentlyContinue }
-                Add-Text $parts { $item.InvocationInfo | Format-List * | Out-String }
-                $exception = $item.Exception
-                while ($null -ne $exception) {
-                    $current = $exception
-                    Add-Text $parts { $current.ToString() }
-                    Add-Text $parts { $current | Format-List * -Force | Out-String }
-                    Add-Text $parts { ConvertTo-Json -InputObject $current -Depth 2 -WarningAction SilentlyContinue }
-                    $exception = $exception.InnerException
-                }
-            }
-            elseif ($item -is [System.Management.Automation.InformationalRecord]) { Add-Text $parts { $item.Message } }
-            elseif ($item -is [System.Management.Automation.InformationRecord]) { Add-Text $parts { $item.MessageData | Out-String } }
-            else {
-                Add-Text $parts { $item.ToString() }
-                Add-Text $parts { $item | Format-List * -Force | Out-String }
-                Add-Text $parts { $item | Format-Table -AutoSize | Out-String }
-                Add-Text $parts { ConvertTo-Json -InputObject $item -Depth 5 -WarningAction SilentlyContinue }
-                Add-Text $parts { [System.Management.Automation.PSSerializer]::Serialize($item, 5) }
-            }
-        }
-        $parts -join "`n"
-    }
 
     # Fails when a proxy password, or its Basic header value, or any 12-character piece of them, appears in $Text.
     function Assert-NoProxySecret([string]$Text, [string]$What) {
