@@ -64,7 +64,8 @@ BeforeAll {
     }
 
     # Runs $Script with verbose and debug output on and every stream redirected to the output; returns the output
-    # objects, the stream records and the ErrorRecords added to $Error meanwhile (as in Secrets.Tests.ps1).
+    # objects, the stream records and the ErrorRecords added to $Error meanwhile (the twin of Secrets.Tests.ps1's;
+    # see there why it is not in CmdletTestSupport).
     function Invoke-Scenario([scriptblock]$Script) {
         $errorCountBefore = $global:Error.Count
         $records = & {

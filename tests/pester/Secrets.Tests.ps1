@@ -21,8 +21,10 @@ BeforeAll {
     # compiled cmdlet) and every stream redirected to the output; returns the output objects, the stream records
     # and the ErrorRecords added to $Error meanwhile. A terminating error inside $Script would reach Pester's own
     # try/catch, so scenarios catch those themselves and output the record.
-    # The preferences are set as ActionPreference values, not strings: the module ignores a local
-    # $DebugPreference = 'Continue' string (suspected src bug, see the skipped test at the end).
+    # Runs $Script with verbose and debug output on and every stream redirected to the output; returns the output
+    # objects, the stream records and the ErrorRecords added to $Error meanwhile. It stays in this file (and its twin
+    # in Proxy.Tests.ps1) because preference variables set inside a module function would not reach a script block
+    # that belongs to the test file's session state.
     function Invoke-Scenario([scriptblock]$Script) {
         $errorCountBefore = $global:Error.Count
         $records = & {
@@ -217,10 +219,8 @@ Describe 'The API key never appears' -Tag 'Integration' {
         Assert-NoKey (ConvertTo-InspectedText $items) 'the invalid-response errors'
     }
 
-    # Suspected src bug (reported): BasetenHttpClient.Deserialize puts System.Text.Json's exception message into the
-    # BasetenResponseException message without redaction, and for a body that starts like a JSON literal
-    # ("not json ...", "true ...", "false ...") that message quotes the body, key included:
-    # "... is not the expected EnvironmentV1 JSON ('not json <key>' is an invalid JSON literal ...)". Un-skip when fixed.
+    # System.Text.Json's message for a body that starts like a JSON literal ("not json ...") quotes the body, key
+    # included; the module redacts it and keeps the parser's exception out of the record (a regression guard).
     It 'when a 200 answer is not JSON and contains the key' {
         Connect-WithTestKey
         $emu.InjectFault('POST', $collection, 200, ('not json ' + $key), 1)
@@ -281,10 +281,8 @@ Describe 'The API key never appears' -Tag 'Integration' {
         Assert-NoKey $text 'the requests the module sent (outside the Authorization header)'
     }
 
-    # Suspected src bug (reported): BasetenCmdlet.IsDebugEnabled accepts only an ActionPreference value, but
-    # `$DebugPreference = 'Continue'` in a function, script block or Pester block makes a local String variable, which
-    # PowerShell itself honours (Write-Debug does) while the module then formats no debug lines at all.
-    # Un-skip when fixed.
+    # `$DebugPreference = 'Continue'` in a function or script block is a local String, which PowerShell honours
+    # (Write-Debug does); the module must too (a regression guard).
     It 'writes debug lines when $DebugPreference is set locally as the string ''Continue''' {
         Connect-WithTestKey
         $records = & {
