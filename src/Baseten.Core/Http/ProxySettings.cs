@@ -27,8 +27,6 @@ namespace Baseten.Core.Http
 
         public bool UseDefaultCredentials { get; }
 
-        public bool HasCredential => Credential != null;
-
         internal IWebProxy ToWebProxy() => new WebProxy(Address)
         {
             // Loopback targets go through the proxy too: a proxy was asked for, and tests need to see it used.

@@ -17,9 +17,6 @@ namespace Baseten.PowerShell
         private BasetenApi _api;
         private PipelineHttpLog _log;
 
-        /// <summary>The API for this invocation; set in BeginProcessing.</summary>
-        internal BasetenApi Api => _api;
-
         /// <summary>Retries of a transient failure for this call; overrides the session's setting.</summary>
         [Parameter]
         [ValidateRange(0, 10)]
